@@ -1,0 +1,10 @@
+from allauth.account.adapter import DefaultAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Lyceum's account rules on top of allauth's defaults."""
+
+    def is_open_for_signup(self, request) -> bool:
+        from django.conf import settings
+
+        return getattr(settings, "LYCEUM_SIGNUP_OPEN", True)
