@@ -20,6 +20,7 @@ LYCEUM_APPS = [
     "core",
     "members",
     "activity",
+    "courses",
     "website",
 ]
 
