@@ -1,0 +1,332 @@
+"""The course tree: catalogue → course → module → lesson."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks as wagtail_blocks
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from core.pages import CardMixin
+
+from ..blocks import LessonStreamBlock, QuizValue
+from ..choices import CareerStage, Difficulty, Format, Level
+from .taxonomy import Skill, Topic
+
+IMAGE_MODEL = "wagtailimages.Image"
+
+
+class CourseFormat(models.Model):
+    """One of the fixed delivery formats (text, video, live, hands-on); rows are
+    created by a migration so courses can be filtered by format with a join."""
+
+    code = models.CharField(max_length=20, choices=Format.choices, unique=True)
+
+    class Meta:
+        verbose_name = _("course format")
+        verbose_name_plural = _("course formats")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class CourseIndexPage(Page):
+    """The course catalogue: every published course, with filters."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["website.HomePage"]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+
+class CoursePage(CardMixin, Page):
+    """A course: what it teaches, for whom, who teaches it, and its modules."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=400,
+        help_text=_("One or two sentences for the catalogue card."),
+    )
+    overview = RichTextField(_("overview"), blank=True)
+    learning_outcomes = StreamField(
+        [("outcome", wagtail_blocks.CharBlock(max_length=200, label=_("Outcome")))],
+        blank=True,
+        verbose_name=_("learning outcomes"),
+        help_text=_("What a learner can do after the course, one per line."),
+    )
+    cover_image = models.ForeignKey(
+        IMAGE_MODEL,
+        verbose_name=_("cover image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="courses",
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours"), max_digits=5, decimal_places=1, default=1
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    formats = ParentalManyToManyField(
+        CourseFormat, blank=True, related_name="courses", verbose_name=_("formats")
+    )
+    target_roles = models.CharField(
+        _("target roles"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who the course is for, e.g. “data analysts, product managers”."),
+    )
+    career_stage = models.CharField(
+        _("career stage"),
+        max_length=20,
+        choices=CareerStage.choices,
+        blank=True,
+        default=CareerStage.ANY,
+    )
+    skills = ParentalManyToManyField(
+        Skill, blank=True, related_name="courses", verbose_name=_("skills taught")
+    )
+    prerequisite_skills = ParentalManyToManyField(
+        Skill,
+        blank=True,
+        related_name="required_by_courses",
+        verbose_name=_("prerequisite skills"),
+    )
+    enrolment_open = models.BooleanField(_("enrolment open"), default=True)
+    self_paced = models.BooleanField(
+        _("self-paced"),
+        default=True,
+        help_text=_("Untick for a cohort course with start and end dates."),
+    )
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("overview"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("topic"),
+                FieldRowPanel([FieldPanel("level"), FieldPanel("language")]),
+                FieldPanel("estimated_hours"),
+                FieldPanel("formats", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Catalogue"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("target_roles"), FieldPanel("career_stage")],
+            heading=_("Audience"),
+        ),
+        InlinePanel("instructor_links", label=_("Instructors"), min_num=0),
+        MultiFieldPanel(
+            [FieldPanel("skills"), FieldPanel("prerequisite_skills")],
+            heading=_("Skills"),
+        ),
+        InlinePanel("prerequisite_links", label=_("Prerequisite courses")),
+        MultiFieldPanel(
+            [
+                FieldPanel("enrolment_open"),
+                FieldPanel("self_paced"),
+                FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
+            ],
+            heading=_("Enrolment and schedule"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("overview"),
+        index.SearchField("target_roles"),
+        index.FilterField("level"),
+        index.FilterField("language"),
+        index.FilterField("topic"),
+        index.FilterField("estimated_hours"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if not self.self_paced and not self.starts_on:
+            errors["starts_on"] = _("A cohort course needs a start date.")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The course cannot end before it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def card_image(self):
+        return self.cover_image
+
+    @property
+    def card_summary(self) -> str:
+        return self.summary
+
+    def has_ended(self, today: datetime.date | None = None) -> bool:
+        """A cohort course past its end date takes no more quiz submissions."""
+        today = today or timezone.localdate()
+        return not self.self_paced and bool(self.ends_on) and self.ends_on < today
+
+
+class CourseInstructor(Orderable):
+    """A member who teaches a course, in the order they are listed."""
+
+    course = ParentalKey(
+        CoursePage, on_delete=models.CASCADE, related_name="instructor_links"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructor"),
+        on_delete=models.CASCADE,
+        related_name="course_instructor_links",
+    )
+    role = models.CharField(
+        _("role"), max_length=80, blank=True, help_text=_("e.g. “Lead instructor”.")
+    )
+
+    panels = [FieldPanel("user"), FieldPanel("role")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("instructor")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "user"], name="course_instructor_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})" if self.role else str(self.user)
+
+
+class CoursePrerequisite(Orderable):
+    """A course a learner should finish before this one."""
+
+    course = ParentalKey(
+        CoursePage, on_delete=models.CASCADE, related_name="prerequisite_links"
+    )
+    required_course = models.ForeignKey(
+        CoursePage,
+        verbose_name=_("required course"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("required_course", "courses.CoursePage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("prerequisite course")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.course_id and self.required_course_id == self.course_id:
+            raise ValidationError(
+                {"required_course": _("A course cannot require itself.")}
+            )
+
+
+class ModulePage(Page):
+    """A group of lessons within a course (a week, a unit, a theme)."""
+
+    summary = models.TextField(_("summary"), max_length=400, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("summary")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+
+
+class LessonPage(Page):
+    """One lesson: text, media, code, and optionally a quiz or an assignment."""
+
+    summary = models.TextField(_("summary"), max_length=400, blank=True)
+    body = StreamField(LessonStreamBlock(), blank=True, verbose_name=_("body"))
+    skills = ParentalManyToManyField(
+        Skill, blank=True, related_name="lessons", verbose_name=_("skills taught")
+    )
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=10
+    )
+    required = models.BooleanField(
+        _("required"),
+        default=True,
+        help_text=_("Required lessons (and their quizzes) count towards completion."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("skills"),
+                FieldRowPanel(
+                    [FieldPanel("difficulty"), FieldPanel("estimated_minutes")]
+                ),
+                FieldPanel("required"),
+            ],
+            heading=_("Learning"),
+        ),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def quizzes(self) -> dict[str, QuizValue]:
+        """The lesson's quizzes by block id, in body order."""
+        return {
+            child.id: child.value for child in self.body if child.block_type == "quiz"
+        }
+
+    @property
+    def has_quiz(self) -> bool:
+        return any(child["type"] == "quiz" for child in self.body.raw_data)
