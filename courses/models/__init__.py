@@ -1,5 +1,12 @@
 """Courses: the skills taxonomy, the course page tree and the learner's state."""
 
+from .learning import (
+    CourseCompletion,
+    Enrollment,
+    LessonProgress,
+    QuestionResponse,
+    QuizAttempt,
+)
 from .pages import (
     CourseFormat,
     CourseIndexPage,
@@ -12,6 +19,11 @@ from .pages import (
 from .taxonomy import Skill, Topic, prerequisite_cycle
 
 __all__ = [
+    "CourseCompletion",
+    "Enrollment",
+    "LessonProgress",
+    "QuestionResponse",
+    "QuizAttempt",
     "CourseFormat",
     "CourseIndexPage",
     "CourseInstructor",
