@@ -165,3 +165,46 @@ def topic():
 @pytest.fixture
 def learner():
     return make_user(username="learner")
+
+
+class CourseWorld:
+    """A published course: module → reading (required), quiz lesson (required,
+    2 attempts, pass mark 50 %), extra reading (optional); one enrolled learner."""
+
+    def __init__(self, learner, skill):
+        self.learner = learner
+        self.skill = skill
+        self.course = make_course(title="Statistics 101")
+        self.module = make_module(self.course, title="Week 1")
+        self.reading = make_lesson(self.module, title="Reading", body=[paragraph()])
+        self.quiz_lesson = make_lesson(
+            self.module,
+            title="Practice",
+            skills=[skill],
+            body=[
+                paragraph(),
+                quiz(
+                    single_choice(skills=[skill], difficulty="3"),
+                    numeric(),
+                    pass_mark=50,
+                    attempts_allowed=2,
+                ),
+            ],
+        )
+        self.extra = make_lesson(
+            self.module, title="Extra", required=False, body=[paragraph()]
+        )
+
+    # A right and a wrong answer sheet for the quiz lesson.
+    RIGHT = {"q-single": "q-single-a", "q-num": "3.14"}
+    WRONG = {"q-single": "q-single-b", "q-num": "2"}
+
+
+@pytest.fixture
+def world(learner, topic):
+    from courses.services import enrollment_create
+
+    skill = make_skill(topic=topic, name="Descriptive statistics")
+    world = CourseWorld(learner, skill)
+    enrollment_create(user=learner, course=world.course)
+    return world
