@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
     path("search/", website_views.search, name="search"),
+    path("learn/", include("courses.urls")),
 ]
 
 if settings.DEBUG:

@@ -226,9 +226,14 @@ class QuizBlock(blocks.StructBlock):
             shuffler.shuffle(questions)
             for question in questions:
                 shuffler.shuffle(question["choices"])
+        attempts = (parent_context.get("quiz_attempts") or {}).get(quiz_id, [])
+        allowed = value["attempts_allowed"]
         page = parent_context.get("page")
         submit_url = ""
-        if parent_context.get("quiz_can_submit") and page is not None and quiz_id:
+        can_submit = parent_context.get("quiz_can_submit") and (
+            not allowed or len(attempts) < allowed
+        )
+        if can_submit and page is not None and quiz_id:
             submit_url = reverse(
                 "courses:quiz_submit",
                 kwargs={"lesson_id": page.pk, "quiz_id": quiz_id},
@@ -238,6 +243,10 @@ class QuizBlock(blocks.StructBlock):
             questions=questions,
             feedback=feedback,
             submit_url=submit_url,
+            attempts=attempts,
+            next_attempt=len(attempts) + 1,
+            attempts_left=max(allowed - len(attempts), 0) if allowed else None,
+            passed=any(attempt.passed for attempt in attempts),
         )
         return context
 

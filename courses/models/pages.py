@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ from ..choices import CareerStage, Difficulty, Format, Level
 from .taxonomy import Skill, Topic
 
 IMAGE_MODEL = "wagtailimages.Image"
+COURSES_PER_PAGE = 12
 
 
 class CourseFormat(models.Model):
@@ -57,6 +59,21 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def get_context(self, request, *args, **kwargs):
+        from ..forms import CatalogueFilterForm
+        from ..selectors import course_catalogue
+
+        context = super().get_context(request, *args, **kwargs)
+        form = CatalogueFilterForm(request.GET or None)
+        courses = course_catalogue(**form.filters()).child_of(self)
+        page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(form=form, courses=page_obj, extra_query=query.urlencode())
+        return context
 
 
 class CoursePage(CardMixin, Page):
@@ -192,6 +209,16 @@ class CoursePage(CardMixin, Page):
         if errors:
             raise ValidationError(errors)
 
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            progress=course_progress(course=self, user=request.user),
+            instructors=list(self.instructor_links.select_related("user")),
+        )
+        return context
+
     @property
     def card_image(self):
         return self.cover_image
@@ -275,6 +302,13 @@ class ModulePage(Page):
     class Meta:
         verbose_name = _("module")
 
+    def serve(self, request, *args, **kwargs):
+        # A module has no page of its own: its lessons are listed on the course.
+        from django.shortcuts import redirect
+
+        course = CoursePage.objects.ancestor_of(self).live().first()
+        return redirect(f"{course.url}#module-{self.pk}" if course else "/")
+
 
 class LessonPage(Page):
     """One lesson: text, media, code, and optionally a quiz or an assignment."""
@@ -320,6 +354,36 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            from ..services import lesson_launch
+
+            try:
+                lesson_launch(user=request.user, lesson=self)
+            except ValidationError:
+                pass  # not enrolled: reading is open, taking part is not
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from ..selectors import course_progress, quiz_attempts_for_learner
+
+        context = super().get_context(request, *args, **kwargs)
+        course = CoursePage.objects.ancestor_of(self).first()
+        progress = course_progress(course=course, user=request.user) if course else None
+        previous, following = progress.neighbours(self) if progress else (None, None)
+        row = next((r for r in progress.lessons if r.lesson.pk == self.pk), None)
+        enrolled = bool(progress and progress.is_enrolled)
+        context.update(
+            course=course,
+            progress=progress,
+            previous_lesson=previous,
+            next_lesson=following,
+            lesson_completed=bool(row and row.completed),
+            quiz_can_submit=enrolled,
+            quiz_attempts=quiz_attempts_for_learner(user=request.user, lesson=self),
+        )
+        return context
 
     def quizzes(self) -> dict[str, QuizValue]:
         """The lesson's quizzes by block id, in body order."""

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 from django.contrib.auth import get_user_model
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from courses.models import (
     CourseIndexPage,
@@ -53,8 +53,12 @@ def _add(parent: Page, page: Page) -> Page:
 
 
 def make_catalogue(**kwargs) -> CourseIndexPage:
+    """A catalogue under the default site's home page, so pages have URLs."""
     kwargs.setdefault("title", "Courses")
-    return _add(Page.get_first_root_node(), CourseIndexPage(**kwargs))
+    kwargs.setdefault("slug", "courses")
+    site = Site.objects.filter(is_default_site=True).first()
+    parent = site.root_page if site else Page.get_first_root_node()
+    return _add(parent, CourseIndexPage(**kwargs))
 
 
 def make_course(catalogue=None, *, instructors=(), formats=(), **kwargs) -> CoursePage:
