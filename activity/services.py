@@ -1,17 +1,20 @@
 """Writing to the activity log and dispatching it to consumers."""
 
 import logging
+import time
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from . import registry
 from .models import Activity, ConsumerReceipt
 from .vocabulary import VERBS, verb_allows
 
 logger = logging.getLogger("lyceum.activity")
+
+_OBJECT_ID_MAX = Activity._meta.get_field("object_id").max_length
+_KEY_MAX = Activity._meta.get_field("idempotency_key").max_length
 
 
 def activity_record(
@@ -27,11 +30,19 @@ def activity_record(
 ) -> Activity:
     """Record an activity inside the caller's transaction and dispatch it once
     that transaction commits. Recording the same idempotency key twice returns
-    the first activity and dispatches nothing new."""
+    the first activity and dispatches nothing new; reusing a key for a different
+    actor, verb or object is a bug in the recorder and raises ValueError."""
     if verb not in VERBS:
         raise ValueError(f"Unknown activity verb {verb!r}; add it to the vocabulary.")
     if not verb_allows(verb, object_type):
         raise ValueError(f"Verb {verb!r} does not take object type {object_type!r}.")
+    object_id = str(object_id)
+    if not object_id or len(object_id) > _OBJECT_ID_MAX:
+        raise ValueError(f"object_id must be 1-{_OBJECT_ID_MAX} characters.")
+    if not idempotency_key or len(idempotency_key) > _KEY_MAX:
+        raise ValueError(f"idempotency_key must be 1-{_KEY_MAX} characters.")
+    if getattr(actor, "pk", None) is None:
+        raise ValueError("An activity needs a saved member as its actor.")
     with transaction.atomic():
         activity, created = Activity.objects.get_or_create(
             idempotency_key=idempotency_key,
@@ -39,27 +50,40 @@ def activity_record(
                 "actor": actor,
                 "verb": verb,
                 "object_type": object_type,
-                "object_id": str(object_id),
+                "object_id": object_id,
                 "result": result or {},
                 "context": context or {},
                 "timestamp": timestamp or timezone.now(),
             },
         )
-    if created:
-        transaction.on_commit(lambda: activity_enqueue(activity_id=activity.pk))
+    if not created:
+        stored = (activity.actor_id, activity.verb, activity.object_type)
+        if stored != (actor.pk, verb, object_type) or activity.object_id != object_id:
+            raise ValueError(
+                f"Idempotency key {idempotency_key!r} already names a different "
+                "activity; choose keys that identify the action."
+            )
+        return activity
+    activity_id = activity.pk
+    # Enqueue only once the caller's transaction has committed (a worker must
+    # find the row); if it rolls back, there is nothing to dispatch.
+    transaction.on_commit(lambda: activity_enqueue(activity_id=activity_id))
     return activity
 
 
 def activity_enqueue(*, activity_id: int) -> bool:
-    """Hand an activity to Celery. A broker outage is logged, not raised: the
-    activity is already committed and the sweep dispatches it later."""
+    """Hand an activity to Celery. Nothing is ever raised from here: it runs
+    after the activity has been committed, so a broker outage (or, in eager
+    mode, any dispatch error) is logged and the sweep dispatches it later."""
     from .tasks import dispatch
 
     try:
         dispatch.delay(activity_id)
-    except (BrokerError, ConnectionError, OSError) as exc:
+    except Exception:  # the activity is committed; the sweep retries
         logger.warning(
-            "Broker unavailable; activity %s left for the sweep: %s", activity_id, exc
+            "Could not enqueue activity %s; it is left for the sweep.",
+            activity_id,
+            exc_info=True,
         )
         return False
     return True
@@ -71,7 +95,8 @@ def activity_dispatch(*, activity_id: int, only: str | None = None) -> list[str]
     Each consumer runs in its own transaction together with its receipt: a crash
     leaves no receipt (it runs again later), a concurrent duplicate blocks on the
     receipt's unique key and then skips. A failing consumer does not stop the
-    others. Returns the names of the consumers that ran now."""
+    others. `only` restricts the run to one consumer (used by replay). Returns
+    the names of the consumers that ran now."""
     activity = Activity.objects.filter(pk=activity_id).first()
     if activity is None:
         return []
@@ -80,7 +105,6 @@ def activity_dispatch(*, activity_id: int, only: str | None = None) -> list[str]
         consumers = [c for c in consumers if c.name == only]
     done = set(activity.receipts.values_list("consumer", flat=True))
     ran: list[str] = []
-    failed = False
     for consumer in consumers:
         if consumer.name in done:
             continue
@@ -88,14 +112,14 @@ def activity_dispatch(*, activity_id: int, only: str | None = None) -> list[str]
             if _run_consumer(activity, consumer):
                 ran.append(consumer.name)
         except Exception:
-            failed = True
             logger.exception(
                 "Consumer %s failed on activity %s; the sweep retries",
                 consumer.name,
                 activity.pk,
             )
-    if not failed and only is None:
-        _mark_dispatched_if_complete(activity)
+    # Checked against the receipts, so a failed consumer keeps it open and a
+    # replay of the last missing consumer closes it.
+    _mark_dispatched_if_complete(activity)
     return ran
 
 
@@ -103,6 +127,8 @@ def _run_consumer(activity: Activity, consumer: registry.Consumer) -> bool:
     with transaction.atomic():
         try:
             with transaction.atomic():
+                # The receipt goes first: a concurrent run of the same consumer
+                # blocks here until this transaction ends, then skips.
                 ConsumerReceipt.objects.create(
                     activity=activity, consumer=consumer.name
                 )
@@ -112,25 +138,39 @@ def _run_consumer(activity: Activity, consumer: registry.Consumer) -> bool:
     return True
 
 
-def _mark_dispatched_if_complete(activity: Activity) -> None:
+def _mark_dispatched_if_complete(activity: Activity) -> bool:
     wanted = {c.name for c in registry.consumers_for(activity.verb)}
     handled = set(activity.receipts.values_list("consumer", flat=True))
-    if wanted <= handled:
-        Activity.objects.filter(pk=activity.pk, dispatched_at__isnull=True).update(
-            dispatched_at=timezone.now()
-        )
+    if not wanted <= handled:
+        return False
+    Activity.objects.filter(pk=activity.pk, dispatched_at__isnull=True).update(
+        dispatched_at=timezone.now()
+    )
+    return True
 
 
-def activity_sweep(*, grace_seconds: int, limit: int = 500) -> int:
+def activity_sweep(
+    *, grace_seconds: int, limit: int = 500, budget_seconds: float | None = None
+) -> int:
     """Dispatch activities that some consumer has not handled and that are older
-    than the grace period (younger ones are probably still in the queue)."""
+    than the grace period (younger ones are probably still in the queue).
+
+    Stops after `limit` activities or once `budget_seconds` have passed (keep it
+    under the task's time limit); the next sweep carries on. Returns how many
+    activities were dispatched."""
+    started = time.monotonic()
     cutoff = timezone.now() - timedelta(seconds=grace_seconds)
     pending = list(
         Activity.objects.undispatched()
         .filter(recorded_at__lte=cutoff)
-        .order_by("recorded_at")
+        .order_by("recorded_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+    swept = 0
     for activity_id in pending:
+        if budget_seconds is not None and time.monotonic() - started > budget_seconds:
+            logger.info("Sweep stopped by its time budget after %s activities", swept)
+            break
         activity_dispatch(activity_id=activity_id)
-    return len(pending)
+        swept += 1
+    return swept

@@ -216,10 +216,16 @@ CELERY_TIMEZONE = TIME_ZONE
 # and the sweep dispatches it later, so a request must not hang on the broker.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0}
+# A broker that vanishes without closing the socket must not hang a publish
+# (or a request's on_commit enqueue) forever.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 5, "socket_connect_timeout": 2}
+LYCEUM_ACTIVITY_SWEEP_SECONDS = env_int("LYCEUM_ACTIVITY_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "activity-sweep": {
         "task": "activity.tasks.sweep",
-        "schedule": env_int("LYCEUM_ACTIVITY_SWEEP_SECONDS", 60),
+        "schedule": LYCEUM_ACTIVITY_SWEEP_SECONDS,
+        # Runs queued while no worker was up are stale: the next one covers them.
+        "options": {"expires": max(LYCEUM_ACTIVITY_SWEEP_SECONDS - 5, 5)},
     },
 }
 

@@ -4,12 +4,33 @@ Safe to run at any time: consumers that already handled an activity have a
 receipt and are skipped, so replaying only fills gaps (a consumer added later, a
 broker outage, a crashed worker)."""
 
+from datetime import datetime, time
+
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.dateparse import parse_datetime
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from activity import registry
 from activity.models import Activity
 from activity.services import activity_dispatch
+from activity.vocabulary import VERBS
+
+
+def _moment(option: str, raw: str) -> datetime:
+    """An ISO date-time (naive means the site's time zone) or a bare date
+    (its midnight)."""
+    try:
+        moment = parse_datetime(raw)
+        if moment is None:
+            day = parse_date(raw)
+            moment = datetime.combine(day, time.min) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise CommandError(f"--{option} must be an ISO date or date-time, not {raw!r}.")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
 
 
 class Command(BaseCommand):
@@ -17,22 +38,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--since", help="ISO date-time; only activities at/after it"
+            "--since", help="ISO date or date-time; only activities at/after it"
         )
-        parser.add_argument("--until", help="ISO date-time; only activities before it")
+        parser.add_argument(
+            "--until", help="ISO date or date-time; only activities before it"
+        )
         parser.add_argument("--verb", action="append", default=[], help="repeatable")
         parser.add_argument("--consumer", help="only run this consumer")
         parser.add_argument("--id", type=int, action="append", default=[], dest="ids")
-        parser.add_argument("--dry-run", action="store_true")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="count, dispatch nothing"
+        )
 
     def handle(self, *args, **options):
         activities = Activity.objects.order_by("timestamp", "pk")
+        bounds = {}
         for bound, lookup in (("since", "timestamp__gte"), ("until", "timestamp__lt")):
             if options[bound]:
-                moment = parse_datetime(options[bound])
-                if moment is None:
-                    raise CommandError(f"--{bound} must be an ISO date-time.")
-                activities = activities.filter(**{lookup: moment})
+                bounds[bound] = _moment(bound, options[bound])
+                activities = activities.filter(**{lookup: bounds[bound]})
+        if len(bounds) == 2 and bounds["since"] >= bounds["until"]:
+            raise CommandError("--since must be before --until.")
+        unknown = sorted(set(options["verb"]) - VERBS.keys())
+        if unknown:
+            raise CommandError(f"Unknown verb(s): {', '.join(unknown)}.")
         if options["verb"]:
             activities = activities.filter(verb__in=options["verb"])
         if options["ids"]:
@@ -40,9 +69,11 @@ class Command(BaseCommand):
         only = options["consumer"]
         if only:
             try:
-                registry.get_consumer(only)
+                consumer = registry.get_consumer(only)
             except LookupError as exc:
                 raise CommandError(str(exc)) from exc
+            if consumer.verbs is not None:
+                activities = activities.filter(verb__in=consumer.verbs)
             activities = activities.exclude(receipts__consumer=only)
 
         ids = list(activities.values_list("pk", flat=True))
