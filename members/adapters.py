@@ -8,3 +8,9 @@ class AccountAdapter(DefaultAccountAdapter):
         from django.conf import settings
 
         return getattr(settings, "LYCEUM_SIGNUP_OPEN", True)
+
+
+def user_display(user) -> str:
+    """How allauth names a member in messages and e-mails
+    (ACCOUNT_USER_DISPLAY): the display name, else full name, else username."""
+    return user.name

@@ -32,6 +32,9 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        permissions = [
+            ("moderate_members", _("Can moderate members (warn, silence, suspend)")),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -150,21 +150,30 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
+# A community whose member list is public gains nothing from hiding whether an
+# address is registered, and a clear "already registered" message at sign-up
+# saves people from waiting for an e-mail that never comes.
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lyceum] "
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "members.adapters.user_display"
 ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupForm"
+ACCOUNT_FORMS = {"add_email": "members.account_forms.AddEmailForm"}
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
 }
 
 # Members' uploaded avatars (validated with Pillow in members.validators).
-LYCEUM_AVATAR_MAX_BYTES = env_int("LYCEUM_AVATAR_MAX_BYTES", 2 * 1024 * 1024)
+# Phone photos are often 3-5 MB; they are re-encoded to 256 px on upload anyway.
+LYCEUM_AVATAR_MAX_BYTES = env_int("LYCEUM_AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 LYCEUM_AVATAR_MAX_PIXELS = env_int("LYCEUM_AVATAR_MAX_PIXELS", 4096 * 4096)
 LYCEUM_AVATAR_MIN_SIDE = 64
+LYCEUM_AVATAR_SIZE = 256  # stored avatars are at most this many pixels a side
 
 # Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en"
