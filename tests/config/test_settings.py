@@ -68,7 +68,7 @@ def test_dev_defaults_are_the_embedded_stack():
     assert values["DB_NAME"].endswith("db.sqlite3")
     assert values["CACHE"].endswith("LocMemCache")
     assert values["EAGER"] is True
-    assert values["BROKER"] == "memory://"
+    assert values["BROKER"] == "memory://localhost/"
     assert values["EMAIL_BACKEND"].endswith("console.EmailBackend")
 
 

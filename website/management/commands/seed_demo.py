@@ -1,0 +1,46 @@
+"""Load Lyceum's demo: members of every role and real-sounding content.
+
+Deterministic and idempotent: running it again creates nothing new. Each
+capability contributes its own `seed_*` function; this command composes them."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from courses.demo import seed_courses
+from members.demo import seed_members
+from members.models import User
+from website.demo import seed_website
+
+
+class Command(BaseCommand):
+    help = "Create the demo members and content (safe to run repeatedly)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            logins = seed_members()
+            authors = list(
+                User.objects.filter(groups__name="Instructors").order_by("pk")
+            )
+            content = seed_website(authors=authors)
+            learners = list(
+                User.objects.filter(is_staff=False, groups__isnull=True).order_by("pk")
+            )
+            catalogue = seed_courses(instructors=authors, learners=learners)
+            content.update(
+                {
+                    "courses": len(catalogue["courses"]),
+                    "skills": len(catalogue["skills"]),
+                    "enrolments": len(catalogue["enrollments"]),
+                }
+            )
+
+        if options["verbosity"] == 0:
+            return
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
+        summary = ", ".join(f"{count} {name}" for name, count in content.items())
+        self.stdout.write(f"Content: {summary}")
+        self.stdout.write("Demo logins (e-mail / password):")
+        for login in logins:
+            self.stdout.write(
+                f"  {login['role']:<11} {login['email']:<28} {login['password']}"
+            )
