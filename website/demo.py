@@ -154,9 +154,13 @@ def _link(page: Page | None = None, label: str = "", url: str = "") -> dict:
 
 
 @transaction.atomic
-def seed_website(*, authors: list) -> dict:
+def seed_website(
+    *, authors: list, sections: list[Page] = (), featured: list[Page] = ()
+) -> dict:
     """Create the demo home page, articles, standard pages and navigation;
-    return how many of each exist."""
+    return how many of each exist. `sections` (e.g. the course catalogue) lead
+    the header navigation and `featured` pages lead the home page's featured
+    area, so other apps' demo content shows on the front page."""
     covers = _seed_covers()
     home = _home_page()
     index = _child(
@@ -204,8 +208,8 @@ def seed_website(*, authors: list) -> dict:
         home.hero_cta_page = index
         home.featured_heading = HOME["featured_heading"]
         home.featured = [
-            {"type": "item", "value": {"page": articles[slug].pk, "blurb": ""}}
-            for slug in HOME["featured_slugs"]
+            {"type": "item", "value": {"page": page.pk, "blurb": ""}}
+            for page in [*featured, *(articles[s] for s in HOME["featured_slugs"])]
         ]
         home.join_heading = HOME["join_heading"]
         home.join_text = HOME["join_text"]
@@ -215,6 +219,7 @@ def seed_website(*, authors: list) -> dict:
         navigation = NavigationSettings.for_site(site)
         if not navigation.header_links and not navigation.footer_links:
             navigation.header_links = [
+                *(_link(section) for section in sections),
                 _link(index),
                 _link(standard["about"], "About"),
             ]

@@ -21,11 +21,15 @@ class Command(BaseCommand):
             authors = list(
                 User.objects.filter(groups__name="Instructors").order_by("pk")
             )
-            content = seed_website(authors=authors)
             learners = list(
                 User.objects.filter(is_staff=False, groups__isnull=True).order_by("pk")
             )
             catalogue = seed_courses(instructors=authors, learners=learners)
+            content = seed_website(
+                authors=authors,
+                sections=[catalogue["catalogue"]],
+                featured=catalogue["courses"][:3],
+            )
             content.update(
                 {
                     "courses": len(catalogue["courses"]),
