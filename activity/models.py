@@ -32,6 +32,10 @@ class Activity(models.Model):
     # Bookkeeping, not part of the statement: set once every consumer that
     # listens to this verb has a receipt, so the sweep reads only open work.
     dispatched_at = models.DateTimeField(null=True, blank=True)
+    # A consumer that keeps failing must not starve the sweep: each failed
+    # dispatch pushes the next sweep attempt back exponentially.
+    failed_dispatches = models.PositiveSmallIntegerField(default=0)
+    retry_after = models.DateTimeField(null=True, blank=True)
 
     objects = ActivityQuerySet.as_manager()
 

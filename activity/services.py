@@ -5,6 +5,7 @@ import time
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import registry
@@ -105,6 +106,7 @@ def activity_dispatch(*, activity_id: int, only: str | None = None) -> list[str]
         consumers = [c for c in consumers if c.name == only]
     done = set(activity.receipts.values_list("consumer", flat=True))
     ran: list[str] = []
+    failed = False
     for consumer in consumers:
         if consumer.name in done:
             continue
@@ -112,6 +114,7 @@ def activity_dispatch(*, activity_id: int, only: str | None = None) -> list[str]
             if _run_consumer(activity, consumer):
                 ran.append(consumer.name)
         except Exception:
+            failed = True
             logger.exception(
                 "Consumer %s failed on activity %s; the sweep retries",
                 consumer.name,
@@ -120,7 +123,27 @@ def activity_dispatch(*, activity_id: int, only: str | None = None) -> list[str]
     # Checked against the receipts, so a failed consumer keeps it open and a
     # replay of the last missing consumer closes it.
     _mark_dispatched_if_complete(activity)
+    if failed:
+        _postpone_retry(activity)
     return ran
+
+
+RETRY_BASE_SECONDS = 60
+RETRY_MAX_SECONDS = 6 * 60 * 60
+
+
+def retry_delay_seconds(failed_dispatches: int) -> int:
+    """1, 2, 4, … minutes after each failure, capped at six hours."""
+    exponent = min(max(failed_dispatches - 1, 0), 16)
+    return min(RETRY_BASE_SECONDS * 2**exponent, RETRY_MAX_SECONDS)
+
+
+def _postpone_retry(activity: Activity) -> None:
+    failures = min(activity.failed_dispatches + 1, 32767)
+    Activity.objects.filter(pk=activity.pk).update(
+        failed_dispatches=failures,
+        retry_after=timezone.now() + timedelta(seconds=retry_delay_seconds(failures)),
+    )
 
 
 def _run_consumer(activity: Activity, consumer: registry.Consumer) -> bool:
@@ -153,16 +176,19 @@ def activity_sweep(
     *, grace_seconds: int, limit: int = 500, budget_seconds: float | None = None
 ) -> int:
     """Dispatch activities that some consumer has not handled and that are older
-    than the grace period (younger ones are probably still in the queue).
+    than the grace period (younger ones are probably still in the queue), except
+    those whose consumers failed recently (they wait for `retry_after`).
 
     Stops after `limit` activities or once `budget_seconds` have passed (keep it
     under the task's time limit); the next sweep carries on. Returns how many
     activities were dispatched."""
     started = time.monotonic()
-    cutoff = timezone.now() - timedelta(seconds=grace_seconds)
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=grace_seconds)
     pending = list(
         Activity.objects.undispatched()
         .filter(recorded_at__lte=cutoff)
+        .filter(Q(retry_after__isnull=True) | Q(retry_after__lte=now))
         .order_by("recorded_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )

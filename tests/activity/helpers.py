@@ -17,3 +17,10 @@ def age(activity: Activity, seconds: int) -> None:
 
 def expected_consumers(verb: str) -> set[str]:
     return {c.name for c in registry.consumers_for(verb)}
+
+
+def make_due(activity: Activity) -> None:
+    """Pretend the activity's back-off after a failed dispatch has passed."""
+    Activity.objects.filter(pk=activity.pk).update(
+        retry_after=timezone.now() - timedelta(seconds=1)
+    )

@@ -4,10 +4,15 @@ failures leave no trace and are completed by the sweep."""
 import pytest
 
 from activity.models import Activity, ConsumerReceipt
-from activity.services import activity_dispatch, activity_record, activity_sweep
+from activity.services import (
+    activity_dispatch,
+    activity_record,
+    activity_sweep,
+    retry_delay_seconds,
+)
 from tests.probe.models import ProbeRun
 
-from .helpers import age, expected_consumers
+from .helpers import age, expected_consumers, make_due
 
 pytestmark = pytest.mark.django_db
 
@@ -83,12 +88,23 @@ def test_failing_consumer_leaves_no_trace_and_the_sweep_completes_it(
     activity.refresh_from_db()
     assert activity.dispatched_at is None
 
-    # Still broken: the sweep retries and still leaves no partial effect.
+    # The failure postpones the next attempt: the sweep waits for it.
     age(activity, 120)
+    activity.refresh_from_db()
+    assert activity.failed_dispatches == 1
+    assert activity_sweep(grace_seconds=60) == 0
+
+    # Still broken when due: the sweep retries, still no partial effect, and
+    # the next attempt moves further away.
+    make_due(activity)
     assert activity_sweep(grace_seconds=60) == 1
     assert not ProbeRun.objects.filter(pid=2).exists()
+    activity.refresh_from_db()
+    assert activity.failed_dispatches == 2
+    assert activity_sweep(grace_seconds=60) == 0
 
     broken["yes"] = False
+    make_due(activity)
     assert activity_sweep(grace_seconds=60) == 1
     assert sorted(ProbeRun.objects.values_list("pid", flat=True)) == [1, 2, 3]
     assert set(activity.receipts.values_list("consumer", flat=True)) == (
@@ -99,6 +115,33 @@ def test_failing_consumer_leaves_no_trace_and_the_sweep_completes_it(
     # Done: later sweeps no longer see it.
     assert activity_sweep(grace_seconds=0) == 0
     assert ProbeRun.objects.count() == 3
+
+
+def test_a_consumer_that_keeps_failing_does_not_starve_the_sweep(member, add_consumer):
+    def always_broken(activity):
+        if activity.idempotency_key.startswith("poison"):
+            raise RuntimeError("consumer bug")
+        ProbeRun.objects.create(activity_id=activity.pk, pid=7)
+
+    add_consumer("test.picky", always_broken)
+    poison = [record(member, key=f"poison{i}") for i in range(3)]
+    healthy = record(member, key="healthy")
+    for activity in poison:
+        activity_dispatch(activity_id=activity.pk)
+        age(activity, 600)
+    age(healthy, 60)
+
+    # Older poisoned activities are backing off, so a small sweep reaches the
+    # healthy one instead of retrying the same failures for ever.
+    assert activity_sweep(grace_seconds=0, limit=2) == 1
+    assert ProbeRun.objects.filter(activity_id=healthy.pk).count() == 1
+
+
+def test_retry_delay_grows_and_is_capped():
+    delays = [retry_delay_seconds(n) for n in range(1, 12)]
+    assert delays[:4] == [60, 120, 240, 480]
+    assert delays == sorted(delays)
+    assert retry_delay_seconds(10_000) == 6 * 60 * 60
 
 
 def test_sweep_leaves_activities_younger_than_the_grace_period(member, add_consumer):
