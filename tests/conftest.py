@@ -63,3 +63,13 @@ def _tag_worker_tests(request):
     junit_family=xunit1), so CI can check that they really ran."""
     if request.node.get_closest_marker("worker") is not None:
         request.getfixturevalue("record_property")("worker", "1")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests go last. Playwright's sync API leaves an event loop
+    running in the test thread for the rest of the session, and Django then
+    refuses synchronous ORM calls (SynchronousOnlyOperation) in every later
+    test's database setup — pytest-django's own ordering would otherwise put
+    the transactional worker tests after them."""
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
