@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .choices import LENGTH_BOUNDS_HOURS
 from .models import (
+    CourseCompletion,
     CourseInstructor,
     CoursePage,
     Enrollment,
@@ -206,3 +207,131 @@ def learner_enrollments(*, user, statuses: Iterable[str] | None = None):
     if statuses is not None:
         enrollments = enrollments.filter(status__in=list(statuses))
     return enrollments.order_by("-enrolled_at")
+
+
+# My learning and certificates --------------------------------------------------
+
+
+@dataclass
+class LearnerCourse:
+    """One enrolled course on a learner's page: progress and where to resume."""
+
+    enrollment: Enrollment
+    completed_required: int
+    total_required: int
+    next_lesson: LessonPage | None
+    completion: CourseCompletion | None = None
+
+    @property
+    def course(self) -> CoursePage:
+        return self.enrollment.course
+
+    @property
+    def percent(self) -> int:
+        if not self.total_required:
+            return 0
+        return round(100 * self.completed_required / self.total_required)
+
+
+@dataclass
+class LearnerOverview:
+    in_progress: list[LearnerCourse]
+    completed: list[LearnerCourse]
+    attempts: list[QuizAttempt]
+
+
+def learner_overview(*, user, attempts_limit: int = 20) -> LearnerOverview:
+    """Everything the "My learning" page shows. 5 queries however many
+    courses, lessons and attempts the learner has."""
+    enrollments = list(
+        learner_enrollments(
+            user=user,
+            statuses=[Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED],
+        )
+    )
+    courses = [enrollment.course for enrollment in enrollments]
+    lessons_by_course: dict[int, list[LessonPage]] = {c.pk: [] for c in courses}
+    completed_ids: set[int] = set()
+    if courses:
+        lessons_q, modules_q = Q(), Q()
+        for course in courses:
+            lessons_q |= Q(path__startswith=course.path, depth=course.depth + 2)
+            modules_q |= Q(path__startswith=course.path, depth=course.depth + 1)
+        # Lessons under an unpublished module are not part of the syllabus.
+        live_modules = set(
+            ModulePage.objects.live().filter(modules_q).values_list("path", flat=True)
+        )
+        for lesson in (
+            LessonPage.objects.live()
+            .filter(lessons_q)
+            .only("pk", "path", "depth", "title", "slug", "url_path", "required")
+            .order_by("path")
+        ):
+            if lesson.path[: -lesson.steplen] not in live_modules:
+                continue
+            course_path = lesson.path[: -2 * lesson.steplen]
+            for course in courses:
+                if course.path == course_path:
+                    lessons_by_course[course.pk].append(lesson)
+        completed_ids = set(
+            LessonProgress.objects.filter(
+                user=user,
+                course_id__in=lessons_by_course,
+                completed_at__isnull=False,
+            ).values_list("lesson_id", flat=True)
+        )
+    completions = {
+        completion.course_id: completion
+        for completion in CourseCompletion.objects.filter(user=user)
+    }
+    in_progress, completed = [], []
+    for enrollment in enrollments:
+        lessons = lessons_by_course[enrollment.course_id]
+        counted = [lesson for lesson in lessons if lesson.required] or lessons
+        unfinished = [lesson for lesson in lessons if lesson.pk not in completed_ids]
+        resume = next(
+            (x for x in unfinished if x.pk == enrollment.last_lesson_id), None
+        )
+        row = LearnerCourse(
+            enrollment=enrollment,
+            completed_required=sum(1 for x in counted if x.pk in completed_ids),
+            total_required=len(counted),
+            next_lesson=resume or (unfinished[0] if unfinished else None),
+            completion=completions.get(enrollment.course_id),
+        )
+        (completed if row.completion else in_progress).append(row)
+    attempts = list(
+        QuizAttempt.objects.filter(user=user, submitted_at__isnull=False)
+        .select_related("lesson")
+        .only(
+            "number",
+            "submitted_at",
+            "score_raw",
+            "score_max",
+            "passed",
+            "quiz_block_id",
+            "lesson__title",
+            "lesson__url_path",
+            "lesson__path",
+            "lesson__depth",
+        )
+        .order_by("-submitted_at", "-pk")[:attempts_limit]
+    )
+    return LearnerOverview(
+        in_progress=in_progress, completed=completed, attempts=attempts
+    )
+
+
+def certificate_get(*, certificate_id) -> CourseCompletion | None:
+    """A completion with its learner, course and instructors. 2 queries."""
+    return (
+        CourseCompletion.objects.filter(certificate_id=certificate_id)
+        .select_related("user", "course")
+        .prefetch_related(
+            Prefetch(
+                "course__instructor_links",
+                queryset=CourseInstructor.objects.select_related("user"),
+            )
+        )
+        .first()
+    )

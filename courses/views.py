@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .models import CoursePage, LessonPage
-from .selectors import course_progress
+from .selectors import certificate_get, course_progress, learner_overview
 
 ANSWER_PREFIX = "q-"
 
@@ -98,4 +99,29 @@ def _render_lesson(request, lesson: LessonPage, status: int = 200, **extra):
     context.update(extra)
     return TemplateResponse(
         request, lesson.get_template(request), context, status=status
+    )
+
+
+@login_required
+def my_learning(request):
+    return TemplateResponse(
+        request,
+        "courses/my_learning.html",
+        {"overview": learner_overview(user=request.user)},
+    )
+
+
+def certificate(request, certificate_id):
+    # Public by design: whoever has the link can check the certificate.
+    completion = certificate_get(certificate_id=certificate_id)
+    if completion is None or not completion.course.live:
+        raise Http404
+    return TemplateResponse(
+        request,
+        "courses/certificate.html",
+        {
+            "completion": completion,
+            "instructors": list(completion.course.instructor_links.all()),
+            "share_url": request.build_absolute_uri(),
+        },
     )

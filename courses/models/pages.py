@@ -375,6 +375,9 @@ class LessonPage(Page):
         row = next((r for r in progress.lessons if r.lesson.pk == self.pk), None)
         enrolled = bool(progress and progress.is_enrolled)
         context.update(
+            lesson_locked=not self.readable_by(
+                request, course=course, progress=progress
+            ),
             course=course,
             progress=progress,
             previous_lesson=previous,
@@ -384,6 +387,24 @@ class LessonPage(Page):
             quiz_attempts=quiz_attempts_for_learner(user=request.user, lesson=self),
         )
         return context
+
+    def readable_by(self, request, *, course, progress) -> bool:
+        """Whether the lesson body is shown: to enrolled learners, the course's
+        instructors and editors, in previews, and to everyone for the course's
+        first lesson, its free preview (there is no per-lesson preview flag)."""
+        if getattr(request, "is_preview", False) or course is None:
+            return True
+        if progress.is_enrolled:
+            return True
+        lessons = progress.lessons
+        if lessons and lessons[0].lesson.pk == self.pk:
+            return True
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser or course.instructor_links.filter(user=user).exists():
+            return True
+        return self.permissions_for_user(user).can_edit()
 
     def quizzes(self) -> dict[str, QuizValue]:
         """The lesson's quizzes by block id, in body order."""
