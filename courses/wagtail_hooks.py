@@ -1,8 +1,12 @@
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Skill, Topic
+from . import instructor_services
+from .models import CourseIndexPage, CourseInstructor, CoursePage, Skill, Topic
 
 
 class TopicViewSet(SnippetViewSet):
@@ -28,3 +32,44 @@ class SkillsTaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(SkillsTaxonomyGroup)
+
+
+# Instructor permissions (see courses/instructor_services.py) ------------------
+
+
+@hooks.register("after_create_page")
+def course_creator_teaches_it(request, page) -> None:
+    """Whoever creates a course becomes its instructor and may go on editing it."""
+    if isinstance(page.specific, CoursePage):
+        course = page.specific
+        if request.user.is_superuser:
+            instructor_services.course_instructors_sync(course=course)
+        else:
+            instructor_services.course_instructor_add(course=course, user=request.user)
+
+
+@hooks.register("before_create_page")
+def only_a_course_s_instructors_add_to_it(request, parent_page, page_class):
+    """Adding to the catalogue is open to instructors, and Wagtail grants apply
+    to a whole subtree, so adding inside a course needs the right to edit it."""
+    if request.user.is_superuser or parent_page.depth <= 2:
+        return None
+    course = instructor_services.course_of_page(parent_page)
+    if course is not None and not course.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    return None
+
+
+@hooks.register("construct_explorer_page_queryset")
+def instructors_see_their_own_courses(parent_page, pages, request):
+    """In the catalogue, members who may not edit every course see only the
+    courses they own or teach."""
+    user = request.user
+    if user.is_superuser or not isinstance(parent_page.specific, CourseIndexPage):
+        return pages
+    if parent_page.permissions_for_user(user).can_edit():
+        return pages
+    return pages.filter(
+        Q(owner=user)
+        | Q(pk__in=CourseInstructor.objects.filter(user=user).values("course_id"))
+    )

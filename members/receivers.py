@@ -4,9 +4,13 @@ import uuid
 
 from allauth.account.signals import user_signed_up
 from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.models import Page
 
 from activity.services import activity_record
+
+from . import roles
 
 
 @receiver(user_signed_up, dispatch_uid="members.signed_up")
@@ -49,3 +53,10 @@ def _login_channel(request) -> str:
     if request is None:
         return "unknown"
     return "admin" if request.path.startswith("/admin/") else "site"
+
+
+@receiver(post_save, dispatch_uid="members.section_page_grants")
+def grant_section_permissions(sender, instance, created, raw=False, **kwargs) -> None:
+    """A new catalogue or article index is a section the staff roles work in."""
+    if created and not raw and isinstance(instance, Page):
+        roles.section_page_grant(instance)

@@ -35,11 +35,15 @@ _PERMISSION_NAMES = {
 @dataclass(frozen=True)
 class Role:
     """A group: model-wide permissions, page permissions granted on the root of
-    the page tree, and image/document permissions on the root collection."""
+    the page tree, page permissions granted on every page of some types (the
+    sections a role works in, by "app_label.model"; new pages of those types
+    get them when created), and image/document permissions on the root
+    collection."""
 
     group: str
     permissions: tuple[tuple[str, str, str], ...]
     page_permissions: tuple[str, ...] = ()
+    section_page_permissions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     collection_permissions: tuple[tuple[str, str, str], ...] = field(default=())
 
 
@@ -47,7 +51,13 @@ ROLES = (
     Role(
         group=INSTRUCTORS,
         permissions=(ADMIN_ACCESS,),
-        page_permissions=("add_page", "change_page", "publish_page"),
+        # Not granted on the root: instructors start courses in the catalogue
+        # and edit only the courses they own or teach (each course's own
+        # "Course instructors" group, kept by courses.instructor_services).
+        section_page_permissions=(
+            ("courses.courseindexpage", ("add_page",)),
+            ("website.articleindexpage", ("add_page", "change_page", "publish_page")),
+        ),
         collection_permissions=(
             ("wagtailimages", "image", "add_image"),
             ("wagtailimages", "image", "change_image"),
@@ -96,19 +106,27 @@ def groups_ensure(apps=global_apps, *, reset: bool = False) -> dict[str, object]
         else:
             group.permissions.add(*wanted)
 
-        page_perms = [
-            _permission(apps, "wagtailcore", "page", codename)
-            for codename in role.page_permissions
-        ]
-        if reset:
-            GroupPagePermission.objects.filter(group=group).exclude(
-                page=root_page, permission__in=page_perms
-            ).delete()
+        wanted_pages = []  # (page id, permission)
         if root_page is not None:
-            for permission in page_perms:
-                GroupPagePermission.objects.get_or_create(
-                    group=group, page=root_page, permission=permission
-                )
+            wanted_pages += [
+                (root_page.pk, _permission(apps, "wagtailcore", "page", codename))
+                for codename in role.page_permissions
+            ]
+        for label, codenames in role.section_page_permissions:
+            for page_id in _page_ids_of_type(apps, label):
+                wanted_pages += [
+                    (page_id, _permission(apps, "wagtailcore", "page", codename))
+                    for codename in codenames
+                ]
+        if reset:
+            keep = {(page_id, permission.pk) for page_id, permission in wanted_pages}
+            for grant in GroupPagePermission.objects.filter(group=group):
+                if (grant.page_id, grant.permission_id) not in keep:
+                    grant.delete()
+        for page_id, permission in wanted_pages:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page_id=page_id, permission=permission
+            )
 
         collection_perms = [
             _permission(apps, *key) for key in role.collection_permissions
@@ -124,6 +142,40 @@ def groups_ensure(apps=global_apps, *, reset: bool = False) -> dict[str, object]
                 )
         groups[role.group] = group
     return groups
+
+
+def section_page_grant(page) -> None:
+    """Give the roles their section permissions on a newly created page."""
+    label = page._meta.label_lower
+    Group = global_apps.get_model("auth", "Group")
+    GroupPagePermission = global_apps.get_model("wagtailcore", "GroupPagePermission")
+    for role in ROLES:
+        for section_label, codenames in role.section_page_permissions:
+            if section_label != label:
+                continue
+            group = Group.objects.filter(name=role.group).first()
+            if group is None:
+                continue
+            for codename in codenames:
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page_id=page.pk,
+                    permission=_permission(
+                        global_apps, "wagtailcore", "page", codename
+                    ),
+                )
+
+
+def _page_ids_of_type(apps, label: str) -> list[int]:
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Page = apps.get_model("wagtailcore", "Page")
+    app_label, model = label.split(".")
+    content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+    if content_type is None:
+        return []
+    return list(
+        Page.objects.filter(content_type=content_type).values_list("pk", flat=True)
+    )
 
 
 def _permission(apps, app_label: str, model: str, codename: str):
