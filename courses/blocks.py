@@ -271,6 +271,20 @@ class AssignmentBlock(blocks.StructBlock):
         help_text=_("Comma-separated, e.g. “pdf, png, jpg”."),
     )
     max_file_mb = blocks.IntegerBlock(min_value=1, max_value=50, default=10)
+    max_score = blocks.IntegerBlock(
+        min_value=1,
+        max_value=1000,
+        default=100,
+        help_text=_("The highest score an instructor can give."),
+    )
+
+    def get_context(self, value, parent_context=None):
+        """The learner's submission and the hand-in form's address."""
+        from .assignment_services import assignment_block_context
+
+        context = super().get_context(value, parent_context=parent_context)
+        context.update(assignment_block_context(value, parent_context or {}))
+        return context
 
     def clean(self, value):
         value = super().clean(value)

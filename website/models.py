@@ -94,6 +94,7 @@ class HomePage(CardMixin, Page):
         "website.ArticleIndexPage",
         "website.StandardPage",
         "courses.CourseIndexPage",
+        "courses.EventIndexPage",
     ]
     template = "pages/home_page.html"
 

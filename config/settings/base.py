@@ -238,6 +238,12 @@ CELERY_BEAT_SCHEDULE = {
         # Runs queued while no worker was up are stale: the next one covers them.
         "options": {"expires": max(LYCEUM_ACTIVITY_SWEEP_SECONDS - 5, 5)},
     },
+    # Reminders go out ~24 h ahead; `reminded_at` makes overlapping runs harmless.
+    "event-reminders": {
+        "task": "courses.tasks.send_event_reminders",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
 }
 
 # The activity log: an activity is swept (re-dispatched) once it is this old and

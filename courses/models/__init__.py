@@ -1,5 +1,7 @@
 """Courses: the skills taxonomy, the course page tree and the learner's state."""
 
+from .assignments import AssignmentSubmission
+from .events import EventIndexPage, EventPage, EventRegistration
 from .learning import (
     CourseCompletion,
     Enrollment,
@@ -16,9 +18,15 @@ from .pages import (
     LessonPage,
     ModulePage,
 )
+from .reviews import CourseReview
 from .taxonomy import Skill, Topic, prerequisite_cycle
 
 __all__ = [
+    "AssignmentSubmission",
+    "CourseReview",
+    "EventIndexPage",
+    "EventPage",
+    "EventRegistration",
     "CourseCompletion",
     "Enrollment",
     "LessonProgress",

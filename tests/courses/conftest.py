@@ -212,3 +212,61 @@ def world(learner, topic):
     world = CourseWorld(learner, skill)
     enrollment_create(user=learner, course=world.course)
     return world
+
+
+# Events, assignments and reviews ----------------------------------------------
+
+
+def make_event_index(**kwargs):
+    from courses.models import EventIndexPage
+
+    existing = EventIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    kwargs.setdefault("title", "Events")
+    kwargs.setdefault("slug", "events")
+    site = Site.objects.filter(is_default_site=True).first()
+    parent = site.root_page if site else Page.get_first_root_node()
+    return _add(parent, EventIndexPage(**kwargs))
+
+
+def make_event(index=None, **kwargs):
+    """An online event a week from now, two hours long, 3 seats."""
+    import datetime
+
+    from django.utils import timezone
+
+    from courses.models import EventPage
+
+    index = index or make_event_index()
+    starts = kwargs.setdefault("starts_at", timezone.now() + datetime.timedelta(days=7))
+    kwargs.setdefault("ends_at", starts + datetime.timedelta(hours=2))
+    kwargs.setdefault("title", f"Event {next(_ids)}")
+    kwargs.setdefault("capacity", 3)
+    if not kwargs.get("venue"):
+        kwargs.setdefault("online_url", "https://meet.example.org/room")
+    return _add(index, EventPage(**kwargs))
+
+
+def assignment(
+    id="assignment",
+    *,
+    text=True,
+    files=True,
+    extensions="pdf, png, txt",
+    max_mb=1,
+    max_score=10,
+):
+    return {
+        "type": "assignment",
+        "id": id,
+        "value": {
+            "title": "Hand in your analysis",
+            "instructions": "<p>Analyse the data set.</p>",
+            "accepts_text": text,
+            "accepts_files": files,
+            "file_extensions": extensions,
+            "max_file_mb": max_mb,
+            "max_score": max_score,
+        },
+    }  # fmt: skip
