@@ -1,11 +1,13 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import instructor_services
+from . import insight_views, instructor_services
 from .models import CourseIndexPage, CourseInstructor, CoursePage, Skill, Topic
 
 
@@ -72,4 +74,35 @@ def instructors_see_their_own_courses(parent_page, pages, request):
     return pages.filter(
         Q(owner=user)
         | Q(pk__in=CourseInstructor.objects.filter(user=user).values("course_id"))
+    )
+
+
+# Instructor insight report ---------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def course_insight_urls():
+    urls = [
+        path("", insight_views.InsightIndexView.as_view(), name="index"),
+        path(
+            "<int:course_id>/",
+            insight_views.CourseInsightView.as_view(),
+            name="course",
+        ),
+    ]
+    return [path("course-insights/", include((urls, "course_insights")))]
+
+
+class CourseInsightMenuItem(MenuItem):
+    def is_shown(self, request):
+        return insight_views.may_see_insights(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def course_insight_menu_item():
+    return CourseInsightMenuItem(
+        _("Course insights"),
+        reverse("course_insights:index"),
+        icon_name="doc-full",
+        order=900,
     )
