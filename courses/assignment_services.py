@@ -60,6 +60,11 @@ def assignment_can_grade(*, user, course: CoursePage) -> bool:
     )
 
 
+def assignment_is_grader(*, user) -> bool:
+    """Whether the member grades anything at all (staff or any instructor)."""
+    return user.is_staff or CourseInstructor.objects.filter(user=user).exists()
+
+
 def assignments_to_grade(*, user, status: str | None = Status.SUBMITTED):
     """Submissions in the courses this member may grade, oldest first."""
     submissions = AssignmentSubmission.objects.select_related(

@@ -73,6 +73,8 @@ def submission_file(request, submission_id: int):
 
 @login_required
 def grading_queue(request):
+    if not assignment_services.assignment_is_grader(user=request.user):
+        raise PermissionDenied
     show = request.GET.get("show", "submitted")
     status = None if show == "all" else AssignmentSubmission.Status.SUBMITTED
     submissions = assignment_services.assignments_to_grade(
