@@ -14,6 +14,7 @@ from django.utils.html import escape
 from wagtail.models import Page, Site
 
 from .demo_content import COURSES, SKILLS, TOPICS
+from .demo_events import seed_events_and_reviews
 from .models import (
     CourseFormat,
     CourseIndexPage,
@@ -40,7 +41,8 @@ QUESTION_TYPES = {
 @transaction.atomic
 def seed_courses(*, instructors, learners) -> dict:
     """Create the demo catalogue (once) and give the learners some progress.
-    Returns {"catalogue", "topics", "skills", "courses", "enrollments"}."""
+    Returns {"catalogue", "topics", "skills", "courses", "enrollments", "events",
+    "submissions", "reviews"} (the last three from courses/demo_events.py)."""
     topics = {
         slug: Topic.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description}
@@ -56,12 +58,16 @@ def seed_courses(*, instructors, learners) -> dict:
     for spec in COURSES:
         _link_prerequisite_courses(courses[spec["slug"]], spec, courses)
     enrollments = _seed_progress(list(learners), courses)
+    community = seed_events_and_reviews(
+        catalogue=catalogue, courses=courses, learners=list(learners)
+    )
     return {
         "catalogue": catalogue,
         "topics": list(topics.values()),
         "skills": list(skills.values()),
         "courses": [courses[spec["slug"]] for spec in COURSES],
         "enrollments": enrollments,
+        **community,
     }
 
 
