@@ -21,6 +21,7 @@ LYCEUM_APPS = [
     "members",
     "activity",
     "courses",
+    "gamification",
     "website",
 ]
 
