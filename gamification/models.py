@@ -252,3 +252,56 @@ class MemberGameProfile(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Level(models.Model):
+    """A level members reach by earning points, and what it unlocks."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    threshold = models.PositiveIntegerField(
+        _("points needed"),
+        unique=True,
+        help_text=_("Points earned (spending does not count against it)."),
+    )
+    privileges = models.TextField(
+        _("what it unlocks"),
+        blank=True,
+        help_text=_("Shown to members working towards this level."),
+    )
+    can_create_polls = models.BooleanField(_("may create polls"), default=False)
+    offered_moderation = models.BooleanField(
+        _("offered volunteer moderation"), default=False
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("number"), FieldPanel("threshold")]),
+        FieldPanel("name"),
+        FieldPanel("privileges"),
+        MultiFieldPanel(
+            [FieldPanel("can_create_polls"), FieldPanel("offered_moderation")],
+            heading=_("Privileges"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        ordering = ["threshold"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    def clean(self) -> None:
+        clash = Level.objects.exclude(pk=self.pk)
+        lower = clash.filter(number__lt=self.number, threshold__gte=self.threshold)
+        higher = clash.filter(number__gt=self.number, threshold__lte=self.threshold)
+        if self.threshold is not None and (lower.exists() or higher.exists()):
+            raise ValidationError(
+                {
+                    "threshold": _(
+                        "Higher levels need more points: choose a threshold between "
+                        "those of the levels before and after this one."
+                    )
+                }
+            )

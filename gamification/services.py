@@ -4,6 +4,7 @@ reconciling the cached balances with the ledger. One transaction each."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
@@ -11,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activity.models import Activity
+from activity.services import activity_record
 
-from .models import MemberGameProfile, PointsBalance, PointsEntry, PointsRule
+from .levels import levels_crossed
+from .models import Level, MemberGameProfile, PointsBalance, PointsEntry, PointsRule
 from .rules import payments_for
 
 Kind = PointsEntry.Kind
@@ -66,6 +69,7 @@ def _ledger_write(balance: PointsBalance, **fields) -> PointsEntry | None:
     except IntegrityError:
         return None
     earning = entry.kind in PointsEntry.EARNING_KINDS
+    earned_before = balance.earned
     PointsBalance.objects.filter(pk=balance.pk).update(
         total=F("total") + entry.amount,
         earned=F("earned") + (entry.amount if earning else 0),
@@ -74,7 +78,27 @@ def _ledger_write(balance: PointsBalance, **fields) -> PointsEntry | None:
     balance.total += entry.amount
     if earning:
         balance.earned += entry.amount
+        for level in levels_crossed(earned_before, balance.earned):
+            _level_reached(
+                member_id=balance.member_id, level=level, when=entry.created_at
+            )
     return entry
+
+
+def _level_reached(*, member_id: int, level: Level, when: datetime) -> None:
+    """Log the level as earned (once: the key names member and level), so
+    notifications and analytics hear of it. Falling back below a threshold
+    after a reversal takes nothing back."""
+    activity_record(
+        actor=get_user_model()(pk=member_id),
+        verb="earned",
+        object_type="level",
+        object_id=level.number,
+        idempotency_key=f"earned:level:{level.number}:{member_id}",
+        result={"score": {"raw": level.threshold}},
+        context={"level_name": level.name},
+        timestamp=when,
+    )
 
 
 def _voided(activity: Activity) -> bool:

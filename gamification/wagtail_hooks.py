@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import PointsRule
+from .models import Level, PointsRule
 
 
 class PointsRuleViewSet(SnippetViewSet):
@@ -21,8 +21,21 @@ class PointsRuleViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
+class LevelViewSet(SnippetViewSet):
+    model = Level
+    icon = "order"
+    list_display = [
+        "number",
+        "name",
+        "threshold",
+        "can_create_polls",
+        "offered_moderation",
+    ]
+    ordering = ["threshold"]
+
+
 class GamificationGroup(SnippetViewSetGroup):
-    items = (PointsRuleViewSet,)
+    items = (PointsRuleViewSet, LevelViewSet)
     menu_icon = "pick"
     menu_label = _("Gamification")
     menu_name = "gamification"

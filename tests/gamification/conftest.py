@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from activity.models import Activity
 from activity.services import activity_dispatch
+from gamification.levels import levels_clear_cache
 from gamification.models import MemberGameProfile
 from gamification.rules import rules_clear_cache
 
@@ -47,10 +48,12 @@ def at(text: str) -> datetime:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rules():
+def _fresh_caches():
     rules_clear_cache()
+    levels_clear_cache()
     yield
     rules_clear_cache()
+    levels_clear_cache()
 
 
 @pytest.fixture
@@ -66,6 +69,7 @@ def default_rules():
 
     from django.apps import apps
 
-    for name in ("0002_default_points_rules",):
+    for name in ("0002_default_points_rules", "0004_default_levels"):
         importlib.import_module(f"gamification.migrations.{name}").seed(apps, None)
     rules_clear_cache()
+    levels_clear_cache()
