@@ -106,3 +106,23 @@ def course_insight_menu_item():
         icon_name="doc-full",
         order=900,
     )
+
+
+# Assignments to grade (the grading pages live in the site, /learn/instructor/) --
+
+
+class GradingMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .assignment_services import assignment_is_grader
+
+        return assignment_is_grader(user=request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def grading_menu_item():
+    return GradingMenuItem(
+        _("Assignments to grade"),
+        reverse("courses:grading_queue"),
+        icon_name="clipboard-list",
+        order=950,
+    )

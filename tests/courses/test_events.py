@@ -428,3 +428,19 @@ def test_concurrent_registrations_never_exceed_capacity():
     )
     assert sorted(positions) == list(range(1, 10))
     assert Activity.objects.filter(verb="registered").count() == 3
+
+
+def test_editors_add_an_event_in_the_wagtail_admin(client):
+    index = make_event().get_parent()
+    client.force_login(make_user(is_superuser=True, is_staff=True))
+    url = reverse("wagtailadmin_pages:add", args=("courses", "eventpage", index.pk))
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="time_zone"' in html and 'name="capacity"' in html
+    assert (
+        "Assignments to grade"
+        in client.get(reverse("wagtailadmin_home")).content.decode()
+    )
