@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from activity.vocabulary import VERBS
 
@@ -242,6 +243,12 @@ class MemberGameProfile(models.Model):
         default=True,
         help_text=_("Others see your name and points on the leaderboards."),
     )
+    # The learning streak (a cache of LearningDay rows, kept by the streaks
+    # consumer): consecutive days of real learning, freezes bridging gaps.
+    streak_current = models.PositiveIntegerField(default=0)
+    streak_longest = models.PositiveIntegerField(default=0)
+    streak_last_day = models.DateField(null=True, blank=True)
+    freezes_held = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("game profile")
@@ -305,3 +312,47 @@ class Level(models.Model):
                     )
                 }
             )
+
+
+class LearningDay(models.Model):
+    """A day (in the member's time zone) on which they learned something real,
+    or that a streak freeze covered."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    frozen = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "day"], name="learning_day_once")
+        ]
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {'froze' if self.frozen else 'learned'} {self.day}"
+
+
+@register_setting(icon="pick")
+class GamificationSettings(BaseGenericSetting):
+    """Site-wide knobs for streaks."""
+
+    freeze_cost = models.PositiveIntegerField(
+        _("streak freeze price (points)"), default=50
+    )
+    freezes_max = models.PositiveSmallIntegerField(
+        _("streak freezes a member may hold"), default=2
+    )
+    reply_min_length = models.PositiveIntegerField(
+        _("characters a forum reply needs to count for the streak"), default=80
+    )
+
+    panels = [
+        FieldPanel("freeze_cost"),
+        FieldPanel("freezes_max"),
+        FieldPanel("reply_min_length"),
+    ]
+
+    class Meta:
+        verbose_name = _("gamification settings")

@@ -6,4 +6,7 @@ app_name = "gamification"
 
 urlpatterns = [
     path("progress/", views.my_progress, name="progress"),
+    path("progress/check-in/", views.check_in, name="check_in"),
+    path("progress/freeze/", views.buy_freeze, name="buy_freeze"),
+    path("progress/preferences/", views.preferences, name="preferences"),
 ]

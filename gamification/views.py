@@ -1,16 +1,69 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import selectors
+from .forms import GameProfileForm
+from .services import game_profile_get, game_profile_update
+from .streak_services import checkin_record, streak_freeze_buy
 
 
-@login_required
-def my_progress(request):
+def _progress_page(request, *, form=None, status=200):
+    profile = game_profile_get(member_id=request.user.pk)
     return render(
         request,
         "gamification/progress.html",
         {
             "summary": selectors.points_summary(member=request.user),
+            "streak": selectors.streak_status(member=request.user),
             "entries": selectors.ledger_recent(member=request.user),
+            "form": form or GameProfileForm(instance=profile),
         },
+        status=status,
     )
+
+
+@login_required
+def my_progress(request):
+    return _progress_page(request)
+
+
+@login_required
+@require_POST
+def check_in(request):
+    _activity, new = checkin_record(member=request.user)
+    if new:
+        messages.success(request, _("Checked in for today. See you tomorrow!"))
+    else:
+        messages.info(request, _("You have already checked in today."))
+    return redirect("gamification:progress")
+
+
+@login_required
+@require_POST
+def buy_freeze(request):
+    try:
+        streak_freeze_buy(member=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Streak freeze bought: it covers a day you miss."))
+    return redirect("gamification:progress")
+
+
+@login_required
+@require_POST
+def preferences(request):
+    form = GameProfileForm(request.POST)
+    if not form.is_valid():
+        return _progress_page(request, form=form, status=400)
+    game_profile_update(
+        member=request.user,
+        time_zone=form.cleaned_data["time_zone"],
+        leaderboard_listed=form.cleaned_data["leaderboard_listed"],
+    )
+    messages.success(request, _("Your preferences are saved."))
+    return redirect("gamification:progress")
