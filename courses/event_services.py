@@ -239,7 +239,13 @@ def event_reminders_send(*, now=None) -> int:
             )
             if registration is None or not registration.user.email:
                 continue
-            _send_reminder(registration)
+            try:
+                _send_reminder(registration)
+            except Exception:  # left unmarked: the next run retries it
+                logger.warning(
+                    "Could not send the reminder for registration %s", pk, exc_info=True
+                )
+                continue
             registration.reminded_at = now
             registration.save(update_fields=["reminded_at"])
             sent += 1

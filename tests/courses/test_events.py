@@ -444,3 +444,24 @@ def test_editors_add_an_event_in_the_wagtail_admin(client):
         "Assignments to grade"
         in client.get(reverse("wagtailadmin_home")).content.decode()
     )
+
+
+def test_a_failed_reminder_is_retried_on_the_next_run(monkeypatch):
+    event = make_event(starts_at=timezone.now() + datetime.timedelta(hours=3))
+    first, second = make_user(), make_user()
+    for member in (first, second):
+        event_services.event_register(user=member, event=event)
+    real_send = event_services._send_reminder
+
+    def flaky(registration):
+        if registration.user_id == first.pk:
+            raise ConnectionError("SMTP down")
+        real_send(registration)
+
+    monkeypatch.setattr(event_services, "_send_reminder", flaky)
+    assert event_services.event_reminders_send() == 1
+    assert event.registrations.get(user=first).reminded_at is None
+
+    monkeypatch.setattr(event_services, "_send_reminder", real_send)
+    assert event_services.event_reminders_send() == 1
+    assert [m.to for m in mail.outbox] == [[second.email], [first.email]]
