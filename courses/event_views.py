@@ -34,8 +34,8 @@ def register(request, event_id: int):
         else:
             messages.info(
                 request,
-                _("The event is full, so you are on the waitlist. We will "
-                  "give you a seat, and tell you, if one frees up."),
+                _("The event is full, so you are on the waitlist. If a seat "
+                  "frees up, it goes to the first in line automatically."),
             )  # fmt: skip
     return redirect(event.url)
 
