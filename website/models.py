@@ -19,7 +19,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from core.blocks import ContentStreamBlock
-from core.pages import CardMixin
+from core.pages import CardMixin, prefetch_cards
 
 from .blocks import FeaturedItemBlock, LinkBlock
 
@@ -110,6 +110,7 @@ class HomePage(CardMixin, Page):
             page.pk: page
             for page in Page.objects.filter(pk__in=ids).live().public().specific()
         }
+        prefetch_cards(pages.values())
         return [
             {"page": pages[page_id], "blurb": blurb or pages[page_id].card_summary}
             for page_id, blurb in items
@@ -173,6 +174,8 @@ class ArticlePageTag(TaggedItemBase):
 
 class ArticlePage(CardMixin, Page):
     """A long-form article by a community author."""
+
+    card_related = ("cover_image",)
 
     intro = models.TextField(
         _("intro"), max_length=400, help_text=_("One or two sentences for listings.")

@@ -41,3 +41,27 @@ def test_article_index_makes_no_query_per_article(
 
     assert html.count('class="card"') == 9
     assert "Article 9" in html and "Article 1" in html
+
+
+def feature(home_page, articles):
+    home_page.featured = [
+        {"type": "item", "value": {"page": article.pk, "blurb": ""}}
+        for article in articles
+    ]
+    home_page.save_revision().publish()
+
+
+def test_home_page_makes_no_query_per_featured_card(
+    client, site, article_index, home_page, django_assert_max_num_queries
+):
+    add_articles(article_index, 0, 6)
+    articles = list(article_index.get_children().specific().order_by("pk"))
+    feature(home_page, articles[:2])
+    with_two = queries_to_render(client, "/")
+
+    feature(home_page, articles)
+    client.get("/")  # warm up the new renditions
+    with django_assert_max_num_queries(with_two):
+        html = client.get("/").content.decode()
+
+    assert html.count('class="card"') == 6
