@@ -1,11 +1,31 @@
-"""Keep each course's editing group in step with the published course."""
+"""Keep each course's editing group in step with the published course, and
+the cached syllabus and catalogue in step with the course tree."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from .content_cache import content_changed
 from .instructor_services import course_group_delete, course_instructors_sync
-from .models import CoursePage
+from .models import (
+    CourseIndexPage,
+    CourseInstructor,
+    CoursePage,
+    LessonPage,
+    ModulePage,
+    Skill,
+    Topic,
+)
+
+CACHED_CONTENT = (
+    CourseIndexPage,
+    CoursePage,
+    ModulePage,
+    LessonPage,
+    CourseInstructor,
+    Topic,
+    Skill,
+)
 
 
 @receiver(page_published, sender=CoursePage, dispatch_uid="courses.sync_instructors")
@@ -16,3 +36,18 @@ def sync_course_instructors(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=CoursePage, dispatch_uid="courses.drop_course_group")
 def drop_course_group(sender, instance, **kwargs) -> None:
     course_group_delete(course_id=instance.pk)
+
+
+def _content_changed(sender, **kwargs) -> None:
+    content_changed()
+
+
+for model in CACHED_CONTENT:
+    post_save.connect(
+        _content_changed, sender=model, dispatch_uid=f"courses.cache.save.{model}"
+    )
+    post_delete.connect(
+        _content_changed, sender=model, dispatch_uid=f"courses.cache.del.{model}"
+    )
+for signal in (page_published, page_unpublished, post_page_move):
+    signal.connect(_content_changed, dispatch_uid=f"courses.cache.{id(signal)}")

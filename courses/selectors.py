@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from .choices import LENGTH_BOUNDS_HOURS
+from .content_cache import cached
 from .models import (
     CourseCompletion,
     CourseInstructor,
@@ -147,13 +148,29 @@ class CourseProgress:
         return previous, following
 
 
+def course_syllabus(course: CoursePage) -> tuple[list[ModulePage], list[LessonPage]]:
+    """A course's published modules and lessons (without bodies) in tree
+    order; the same for every learner, so cached. 0 queries when cached, 2
+    when not."""
+
+    def build():
+        modules = list(ModulePage.objects.child_of(course).live().order_by("path"))
+        lessons = list(
+            LessonPage.objects.live()
+            .descendant_of(course)
+            .defer("body")
+            .order_by("path")
+        )
+        return modules, lessons
+
+    return cached(f"syllabus:{course.pk}:{course.path}", build)
+
+
 def course_progress(*, course: CoursePage, user=None) -> CourseProgress:
     """The syllabus (published modules and lessons in tree order) and, for a
-    signed-in learner, their enrolment and per-lesson progress. 3–4 queries."""
-    modules = list(ModulePage.objects.child_of(course).live().order_by("path"))
-    lessons = list(
-        LessonPage.objects.live().descendant_of(course).defer("body").order_by("path")
-    )
+    signed-in learner, their enrolment and per-lesson progress. 2 queries
+    (plus 2 when the syllabus is not cached)."""
+    modules, lessons = course_syllabus(course)
     enrollment = None
     started: set[int] = set()
     completed: set[int] = set()

@@ -1,13 +1,17 @@
 """The course tree: catalogue → course → module → lesson."""
 
 import datetime
+import hashlib
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail import blocks as wagtail_blocks
@@ -26,6 +30,7 @@ from core.pages import CardMixin
 
 from ..blocks import LessonStreamBlock, QuizValue
 from ..choices import CareerStage, Difficulty, Format, Level
+from ..content_cache import cached
 from .taxonomy import Skill, Topic
 
 IMAGE_MODEL = "wagtailimages.Image"
@@ -66,13 +71,26 @@ class CourseIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogueFilterForm(request.GET or None)
-        courses = course_catalogue(**form.filters()).child_of(self)
-        page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(
-            request.GET.get("page")
-        )
+        filters = form.filters()
         query = request.GET.copy()
         query.pop("page", None)
-        context.update(form=form, courses=page_obj, extra_query=query.urlencode())
+        page_number = request.GET.get("page", "")
+
+        def render_results() -> str:
+            # The listing is the same for every visitor: no per-member content.
+            courses = course_catalogue(**filters).child_of(self)
+            page_obj = Paginator(courses, COURSES_PER_PAGE).get_page(page_number)
+            return render_to_string(
+                "courses/includes/catalogue_results.html",
+                {"courses": page_obj, "extra_query": query.urlencode()},
+                request=request,
+            )
+
+        digest = hashlib.sha256(repr(sorted(filters.items())).encode()).hexdigest()
+        key = f"catalogue:{self.pk}:{get_language()}:{page_number[:10]}:{digest[:16]}"
+        # Rendered (and escaped) by our own template above.
+        results = mark_safe(cached(key, render_results))  # noqa: S308
+        context.update(form=form, results=results)
         return context
 
 
@@ -355,15 +373,47 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
 
+    # An enrolled learner's reload of the lesson they are on refreshes their
+    # resume point and activity at most this often (each refresh is a write).
+    LAUNCH_REFRESH = datetime.timedelta(minutes=10)
+
     def serve(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+        from django.template.response import TemplateResponse
+
+        context = self.get_context(request, *args, **kwargs)
+        progress = context["progress"]
+        if (
+            progress is not None
+            and progress.is_enrolled
+            and not getattr(request, "is_preview", False)
+            and self._needs_launch(progress)
+        ):
             from ..services import lesson_launch
 
             try:
                 lesson_launch(user=request.user, lesson=self)
             except ValidationError:
-                pass  # not enrolled: reading is open, taking part is not
-        return super().serve(request, *args, **kwargs)
+                pass  # e.g. the module was unpublished meanwhile: reading only
+        return TemplateResponse(
+            request, self.get_template(request, *args, **kwargs), context
+        )
+
+    def _needs_launch(self, progress) -> bool:
+        """Whether opening the lesson changes anything worth a write: a first
+        visit, a new resume point, a new day (one "launched" activity per lesson
+        a day) or a stale last-activity time."""
+        enrollment = progress.enrollment
+        row = next((r for r in progress.lessons if r.lesson.pk == self.pk), None)
+        last = enrollment.last_activity_at
+        now = timezone.now()
+        return (
+            row is None
+            or not row.started
+            or enrollment.last_lesson_id != self.pk
+            or last is None
+            or timezone.localdate(last) != timezone.localdate(now)
+            or now - last > self.LAUNCH_REFRESH
+        )
 
     def get_context(self, request, *args, **kwargs):
         from ..selectors import course_progress, quiz_attempts_for_learner

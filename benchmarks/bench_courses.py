@@ -1,0 +1,238 @@
+"""Course pages against the article-page baseline, measured in the same run:
+a course page with 24 lessons for an enrolled learner with progress, a lesson
+page with a quiz (the same learner, with attempts), and the catalogue holding
+300 courses. Query counts are also measured on a small course and on the
+10-course demo catalogue, to show they do not grow with the data.
+
+The large data is built once inside the benchmark database (idempotent)."""
+
+import json
+
+from harness import article_baseline, count_queries, get_ok, setup_django, timings
+
+RUNS = 200
+LESSONS = 24
+CATALOGUE_SIZE = 300
+LEARNER = "bench-learner"
+
+FLOORS = {"course_page": 1.5, "lesson_page": 1.3, "catalogue_300": 2.0}
+
+
+def build():
+    """The bench course, the bench learner's progress and the big catalogue."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from wagtail.models import Site
+
+    from courses.models import (
+        CourseIndexPage,
+        CourseInstructor,
+        CoursePage,
+        LessonPage,
+        ModulePage,
+        QuizAttempt,
+    )
+    from courses.services import enrollment_create, lesson_complete, quiz_submit
+
+    User = get_user_model()
+    learner, _ = User.objects.get_or_create(
+        username=LEARNER, defaults={"email": "bench-learner@example.org"}
+    )
+    teacher = User.objects.filter(groups__name="Instructors").first()
+    home = Site.objects.get(is_default_site=True).root_page
+
+    with transaction.atomic():
+        catalogue = CourseIndexPage.objects.filter(slug="bench-catalogue").first()
+        if catalogue is None:
+            catalogue = home.add_child(
+                instance=CourseIndexPage(
+                    title="Bench catalogue", slug="bench-catalogue"
+                )
+            )
+        existing = CoursePage.objects.child_of(catalogue).count()
+        for n in range(existing, CATALOGUE_SIZE):
+            course = CoursePage(
+                title=f"Bench course {n:03d}",
+                slug=f"bench-course-{n:03d}",
+                summary="A course that exists to make the catalogue long.",
+                level=("beginner", "intermediate", "advanced")[n % 3],
+            )
+            if teacher:
+                course.instructor_links = [CourseInstructor(user=teacher)]
+            catalogue.add_child(instance=course)
+
+        course = CoursePage.objects.child_of(catalogue).get(slug="bench-course-000")
+        if not LessonPage.objects.descendant_of(course).exists():
+            for m in range(4):
+                module = course.add_child(
+                    instance=ModulePage(title=f"Module {m + 1}", slug=f"module-{m + 1}")
+                )
+                for n in range(LESSONS // 4):
+                    number = m * (LESSONS // 4) + n + 1
+                    module.add_child(instance=_lesson(number))
+        small = CoursePage.objects.child_of(catalogue).get(slug="bench-course-001")
+        if not LessonPage.objects.descendant_of(small).exists():
+            module = small.add_child(instance=ModulePage(title="Only", slug="only"))
+            module.add_child(instance=_lesson(1))
+
+    lessons = list(LessonPage.objects.descendant_of(course).order_by("path"))
+    enrollment_create(user=learner, course=course)
+    enrollment_create(user=learner, course=small)
+    quiz_lessons = [lesson for lesson in lessons if lesson.has_quiz]
+    if not QuizAttempt.objects.filter(user=learner).exists():
+        for lesson in lessons[: LESSONS // 2]:
+            if lesson.has_quiz:
+                for answer in ("wrong", "right"):
+                    quiz_submit(
+                        user=learner,
+                        lesson=lesson,
+                        quiz_block_id="quiz",
+                        answers={"q1": f"q1-{answer}"},
+                    )
+            else:
+                lesson_complete(user=learner, lesson=lesson)
+        quiz_submit(
+            user=learner,
+            lesson=quiz_lessons[-1],
+            quiz_block_id="quiz",
+            answers={"q1": "q1-wrong"},
+        )
+    return {
+        "learner": learner,
+        "course": course,
+        "small_course": small,
+        "quiz_lesson": quiz_lessons[-1],
+        "small_lesson": LessonPage.objects.descendant_of(small).first(),
+        "catalogue": catalogue,
+        "demo_catalogue": CourseIndexPage.objects.exclude(pk=catalogue.pk).first(),
+    }
+
+
+def _lesson(number: int):
+    from courses.models import LessonPage
+
+    body = [
+        {
+            "type": "paragraph",
+            "value": f"<p>Lesson {number}: some reading. " + "Words. " * 80 + "</p>",
+            "id": f"p{number}",
+        }
+    ]
+    if number % 3 == 0:
+        body.append(
+            {
+                "type": "quiz",
+                "id": "quiz",
+                "value": {
+                    "title": "Check your understanding",
+                    "pass_mark": 100,
+                    "attempts_allowed": 0,
+                    "shuffle": False,
+                    "questions": [
+                        {
+                            "type": "single_choice",
+                            "id": "q1",
+                            "value": {
+                                "prompt": "<p>Which one is right?</p>",
+                                "skills": [],
+                                "difficulty": "2",
+                                "explanation": "<p>Because it is.</p>",
+                                "choices": [
+                                    {
+                                        "type": "item",
+                                        "id": "q1-right",
+                                        "value": {"text": "Right", "correct": True},
+                                    },
+                                    {
+                                        "type": "item",
+                                        "id": "q1-wrong",
+                                        "value": {"text": "Wrong", "correct": False},
+                                    },
+                                ],
+                            },
+                        }
+                    ],
+                },
+            }
+        )
+    return LessonPage(title=f"Lesson {number}", slug=f"lesson-{number}", body=body)
+
+
+def measure(client, url: str) -> dict:
+    fetch = get_ok(client, url)
+    result = timings(fetch, runs=RUNS)
+    result["queries"] = count_queries(fetch)
+    result["url"] = url
+    return result
+
+
+def main() -> None:
+    setup_django()
+    from django.test import Client
+
+    data = build()
+    anonymous = Client()
+    learner = Client()
+    learner.force_login(data["learner"])
+
+    baseline = article_baseline(anonymous, runs=RUNS)
+    # The course and lesson pages are measured for a signed-in learner, whose
+    # requests also load the session and user: compare like with like.
+    baseline_member = article_baseline(learner, runs=RUNS)
+    pages = {
+        "course_page": measure(learner, data["course"].url),
+        "lesson_page": measure(learner, data["quiz_lesson"].url),
+        "catalogue_300": measure(anonymous, data["catalogue"].url),
+    }
+    for url in (data["small_course"].url, data["demo_catalogue"].url):
+        anonymous.get(url)  # warm the cached syllabus and listing, as above
+        learner.get(url)
+    learner.get(data["small_lesson"].url)
+    growth = {
+        "course_page": [
+            count_queries(get_ok(learner, data["small_course"].url)),
+            pages["course_page"]["queries"],
+        ],
+        "lesson_page": [
+            count_queries(get_ok(learner, data["small_lesson"].url)),
+            pages["lesson_page"]["queries"],
+        ],
+        "catalogue": [
+            count_queries(get_ok(anonymous, data["demo_catalogue"].url)),
+            pages["catalogue_300"]["queries"],
+        ],
+    }
+    same_client = {
+        "course_page": baseline_member,
+        "lesson_page": baseline_member,
+        "catalogue_300": baseline,
+    }
+    ratios = {
+        name: round(result["median_ms"] / same_client[name]["median_ms"], 3)
+        for name, result in pages.items()
+    }
+    ratios_to_anonymous_article = {
+        name: round(result["median_ms"] / baseline["median_ms"], 3)
+        for name, result in pages.items()
+    }
+    print(
+        json.dumps(
+            {
+                "benchmark": "courses",
+                "baseline_article": baseline,
+                "baseline_article_signed_in": baseline_member,
+                **pages,
+                "ratio_to_article": ratios,
+                "ratio_to_anonymous_article": ratios_to_anonymous_article,
+                "floors": FLOORS,
+                "within_floors": {
+                    name: ratios[name] <= floor for name, floor in FLOORS.items()
+                },
+                "queries_small_vs_large": growth,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
