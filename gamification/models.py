@@ -356,3 +356,37 @@ class GamificationSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("gamification settings")
+
+
+class PeriodTotal(models.Model):
+    """Points a member earned in one calendar week or month (the site's time
+    zone, weeks from Monday): the weekly and monthly leaderboards, kept by the
+    ledger writes so a rank is one index range count."""
+
+    class Period(models.TextChoices):
+        WEEK = "week", _("week")
+        MONTH = "month", _("month")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.CharField(max_length=5, choices=Period.choices)
+    start = models.DateField()
+    total = models.IntegerField(default=0)
+    listed = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "period", "start"], name="one_total_per_period"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["period", "start", "listed", "total", "member"],
+                name="points_rank_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.period} of {self.start}: {self.total}"

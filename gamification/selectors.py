@@ -3,10 +3,18 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .levels import LevelProgress, level_progress
-from .models import GamificationSettings, MemberGameProfile, PointsBalance, PointsEntry
+from .models import (
+    GamificationSettings,
+    MemberGameProfile,
+    PeriodTotal,
+    PointsBalance,
+    PointsEntry,
+)
+from .periods import period_start
 
 
 @dataclass(frozen=True)
@@ -81,3 +89,139 @@ def streak_at_risk(member, *, now: datetime | None = None) -> bool:
     """For notifications: the member has a streak and loses it at their
     midnight unless they learn something today (no freeze would cover it)."""
     return streak_status(member=member, now=now).at_risk
+
+
+# Leaderboards -----------------------------------------------------------------
+# Every read is a fixed number of queries on an index: (listed, score, member)
+# ordered, so the top, a member's position (a COUNT of those above) and the
+# rows around them never load the whole board.
+
+PERIODS = ("all", "week", "month")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    position: int
+    member_id: int
+    name: str
+    points: int
+    is_me: bool = False
+
+
+@dataclass(frozen=True)
+class Board:
+    period: str
+    top: list[BoardRow]
+    me: BoardRow | None  # None: no points in the period yet
+    around: list[BoardRow]  # up to n above and n below the member, with them
+    listed: bool
+
+
+def _scores(period: str, now: datetime | None):
+    """(queryset of listed-or-not score rows, score field) for a period."""
+    if period == "all":
+        return PointsBalance.objects.all(), "earned"
+    if period not in PERIODS:
+        raise ValueError(f"Unknown leaderboard period {period!r}")
+    start = period_start(period, now or timezone.now())
+    return PeriodTotal.objects.filter(period=period, start=start), "total"
+
+
+def _rows(queryset, score: str, *, first_position: int, me_id: int | None) -> list:
+    rows = []
+    for offset, (member_id, points, username, display_name, first, last) in enumerate(
+        queryset.values_list(
+            "member_id",
+            score,
+            "member__username",
+            "member__display_name",
+            "member__first_name",
+            "member__last_name",
+        )
+    ):
+        name = display_name or f"{first} {last}".strip() or username
+        rows.append(
+            BoardRow(
+                position=first_position + offset,
+                member_id=member_id,
+                name=name,
+                points=points,
+                is_me=member_id == me_id,
+            )
+        )
+    return rows
+
+
+def leaderboard_position(
+    *, member, period: str = "all", now: datetime | None = None
+) -> tuple[int, int] | None:
+    """(points, position) of the member among listed members, ties broken by
+    who joined first; None if they have no score row for the period."""
+    scores, score = _scores(period, now)
+    mine = scores.filter(member_id=member.pk).values_list(score, flat=True).first()
+    if mine is None:
+        return None
+    above = (
+        scores.filter(listed=True)
+        .filter(
+            Q(**{f"{score}__gt": mine}) | Q(**{score: mine, "member_id__lt": member.pk})
+        )
+        .count()
+    )
+    return mine, above + 1
+
+
+def leaderboard(
+    *, member, period: str = "all", top: int = 10, around: int = 5, now=None
+) -> Board:
+    """The top of the board and the member's neighbourhood ("5 above and 5
+    below you"). A constant number of queries however many members there are."""
+    scores, score = _scores(period, now)
+    listed = scores.filter(listed=True)
+    ordered = listed.order_by(f"-{score}", "member_id")
+    top_rows = _rows(ordered[:top], score, first_position=1, me_id=member.pk)
+    found = leaderboard_position(member=member, period=period, now=now)
+    profile_listed = (
+        MemberGameProfile.objects.filter(member_id=member.pk)
+        .values_list("leaderboard_listed", flat=True)
+        .first()
+    )
+    is_listed = profile_listed is not False
+    if found is None:
+        return Board(period=period, top=top_rows, me=None, around=[], listed=is_listed)
+    points, position = found
+    higher = Q(**{f"{score}__gt": points}) | Q(
+        **{score: points, "member_id__lt": member.pk}
+    )
+    lower = Q(**{f"{score}__lt": points}) | Q(
+        **{score: points, "member_id__gt": member.pk}
+    )
+    above = list(
+        reversed(
+            _rows(
+                listed.filter(higher).order_by(score, "-member_id")[:around],
+                score,
+                first_position=0,
+                me_id=member.pk,
+            )
+        )
+    )
+    above = [
+        BoardRow(position - len(above) + i, r.member_id, r.name, r.points)
+        for i, r in enumerate(above)
+    ]
+    me = BoardRow(position, member.pk, member.name, points, is_me=True)
+    below = _rows(
+        listed.filter(lower).order_by(f"-{score}", "member_id")[:around],
+        score,
+        # Hidden members hold no place: those below keep theirs.
+        first_position=position + (1 if is_listed else 0),
+        me_id=member.pk,
+    )
+    return Board(
+        period=period,
+        top=top_rows,
+        me=me,
+        around=[*above, me, *below],
+        listed=is_listed,
+    )

@@ -1,12 +1,13 @@
 """Write operations on points: awarding by the rules, reversing, spending and
 reconciling the cached balances with the ledger. One transaction each."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,15 @@ from activity.models import Activity
 from activity.services import activity_record
 
 from .levels import levels_crossed
-from .models import Level, MemberGameProfile, PointsBalance, PointsEntry, PointsRule
+from .models import (
+    Level,
+    MemberGameProfile,
+    PeriodTotal,
+    PointsBalance,
+    PointsEntry,
+    PointsRule,
+)
+from .periods import MONTH, WEEK, period_start
 from .rules import payments_for
 
 Kind = PointsEntry.Kind
@@ -45,6 +54,7 @@ def game_profile_update(
     profile.full_clean()
     profile.save()
     PointsBalance.objects.filter(member_id=member.pk).update(listed=leaderboard_listed)
+    PeriodTotal.objects.filter(member_id=member.pk).update(listed=leaderboard_listed)
     return profile
 
 
@@ -78,11 +88,34 @@ def _ledger_write(balance: PointsBalance, **fields) -> PointsEntry | None:
     balance.total += entry.amount
     if earning:
         balance.earned += entry.amount
+        _period_totals_add(balance, amount=entry.amount, when=entry.created_at)
         for level in levels_crossed(earned_before, balance.earned):
             _level_reached(
                 member_id=balance.member_id, level=level, when=entry.created_at
             )
     return entry
+
+
+@functools.cache
+def _period_upsert_sql() -> str:
+    table = connection.ops.quote_name(PeriodTotal._meta.db_table)
+    return (
+        f"INSERT INTO {table} (member_id, period, start, total, listed) "  # noqa: S608 - no user input
+        "VALUES (%s, %s, %s, %s, %s), (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (member_id, period, start) "
+        f"DO UPDATE SET total = {table}.total + excluded.total"
+    )
+
+
+def _period_totals_add(balance: PointsBalance, *, amount: int, when: datetime) -> None:
+    """Add to this week's and this month's totals in one statement (an upsert
+    that both SQLite and PostgreSQL understand)."""
+    params = []
+    for period in (WEEK, MONTH):
+        params += [balance.member_id, period, period_start(period, when), amount]
+        params.append(balance.listed)
+    with connection.cursor() as cursor:
+        cursor.execute(_period_upsert_sql(), params)
 
 
 def _level_reached(*, member_id: int, level: Level, when: datetime) -> None:

@@ -5,6 +5,7 @@ from . import views
 app_name = "gamification"
 
 urlpatterns = [
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
     path("progress/", views.my_progress, name="progress"),
     path("progress/check-in/", views.check_in, name="check_in"),
     path("progress/freeze/", views.buy_freeze, name="buy_freeze"),

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from . import selectors
@@ -67,3 +68,26 @@ def preferences(request):
     )
     messages.success(request, _("Your preferences are saved."))
     return redirect("gamification:progress")
+
+
+PERIOD_TABS = [
+    ("week", _lazy("This week")),
+    ("month", _lazy("This month")),
+    ("all", _lazy("All time")),
+]
+
+
+@login_required
+def leaderboard(request):
+    period = request.GET.get("period", "week")
+    if period not in selectors.PERIODS:
+        period = "week"
+    return render(
+        request,
+        "gamification/leaderboard.html",
+        {
+            "board": selectors.leaderboard(member=request.user, period=period),
+            "tabs": PERIOD_TABS,
+            "period": period,
+        },
+    )
