@@ -22,6 +22,7 @@ LYCEUM_APPS = [
     "activity",
     "courses",
     "gamification",
+    "forum",
     "website",
 ]
 
