@@ -294,16 +294,10 @@ def test_accept_refusals_change_nothing(member, other_member):
         services.answer_accept(actor=member, post=reply)
     with pytest.raises(ValidationError):
         services.answer_accept(actor=member, post=question.posts.get(number=1))
+    assert snapshot(question) == before
     Post.objects.filter(pk=answer.pk).update(is_deleted=True)
     with pytest.raises(ValidationError, match="removed"):
         services.answer_accept(actor=member, post=answer)
-    assert (
-        snapshot(question)[2:]
-        == before[2:4]
-        + ([(1, "The opening post.", False), (2, "A reply.", True)],)
-        + before[4:]
-        or True
-    )
     question.refresh_from_db()
     assert question.accepted_post is None
     assert not activities("accepted")
