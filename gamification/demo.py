@@ -5,10 +5,12 @@ check-ins and learning-streak history so the pages look lived in.
 
 Deterministic and idempotent: replays skip what a consumer already handled,
 check-ins are keyed by day, and streak days already counted are left alone.
-Time zones and freezes are set only for learners without a game profile."""
+Time zones and freezes are set only on learners' profiles still at their
+defaults (the site's zone, no freezes)."""
 
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -59,9 +61,12 @@ def seed_gamification(*, learners, now: datetime | None = None) -> dict:
     counts = {"consumer_runs": 0, "check_ins": 0}
     for learner, plan in zip(learners, LEARNER_PLANS, strict=False):
         zone, history_days, check_in_days, freezes = plan
-        profile, created = MemberGameProfile.objects.get_or_create(
-            member=learner, defaults={"time_zone": zone, "freezes_held": freezes}
-        )
+        profile, _created = MemberGameProfile.objects.get_or_create(member=learner)
+        if profile.time_zone == settings.TIME_ZONE and not profile.freezes_held:
+            # Still as the consumers created it (the courses demo's activities
+            # reach them first): give the learner their own zone, once.
+            profile.time_zone, profile.freezes_held = zone, freezes
+            profile.save(update_fields=["time_zone", "freezes_held"])
         today = timezone.localtime(now, profile.zone).date()
         # Streak history first, so that today's replayed learning extends it.
         for back in range(history_days, 0, -1):

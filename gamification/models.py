@@ -214,7 +214,10 @@ class PointsBalance(models.Model):
         verbose_name = _("points balance")
         indexes = [
             models.Index(
-                fields=["listed", "earned", "member"], name="points_rank_all_time"
+                # member descending: the board's order (score down, member up)
+                # is this index read backwards, so no query ever sorts.
+                fields=["listed", "earned", "-member"],
+                name="points_rank_all_time",
             )
         ]
 
@@ -383,7 +386,7 @@ class PeriodTotal(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["period", "start", "listed", "total", "member"],
+                fields=["period", "start", "listed", "total", "-member"],
                 name="points_rank_period",
             )
         ]

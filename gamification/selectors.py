@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from .levels import LevelProgress, level_progress
@@ -152,6 +151,35 @@ def _rows(queryset, score: str, *, first_position: int, me_id: int | None) -> li
     return rows
 
 
+def _count_above(listed, score: str, points: int, member_id: int) -> int:
+    # Two index ranges rather than one OR, which planners may not split.
+    return (
+        listed.filter(**{f"{score}__gt": points}).count()
+        + listed.filter(**{score: points, "member_id__lt": member_id}).count()
+    )
+
+
+def _neighbours(listed, score: str, points: int, member_id: int, *, n: int, up: bool):
+    """Up to n listed rows just above (or below) the member in board order,
+    nearest first, each side read as two short index ranges."""
+    if up:
+        ties = listed.filter(**{score: points, "member_id__lt": member_id}).order_by(
+            "-member_id"
+        )
+        beyond = listed.filter(**{f"{score}__gt": points}).order_by(score, "-member_id")
+    else:
+        ties = listed.filter(**{score: points, "member_id__gt": member_id}).order_by(
+            "member_id"
+        )
+        beyond = listed.filter(**{f"{score}__lt": points}).order_by(
+            f"-{score}", "member_id"
+        )
+    rows = _rows(ties[:n], score, first_position=0, me_id=None)
+    if len(rows) < n:
+        rows += _rows(beyond[: n - len(rows)], score, first_position=0, me_id=None)
+    return rows
+
+
 def leaderboard_position(
     *, member, period: str = "all", now: datetime | None = None
 ) -> tuple[int, int] | None:
@@ -161,14 +189,7 @@ def leaderboard_position(
     mine = scores.filter(member_id=member.pk).values_list(score, flat=True).first()
     if mine is None:
         return None
-    above = (
-        scores.filter(listed=True)
-        .filter(
-            Q(**{f"{score}__gt": mine}) | Q(**{score: mine, "member_id__lt": member.pk})
-        )
-        .count()
-    )
-    return mine, above + 1
+    return mine, 1 + _count_above(scores.filter(listed=True), score, mine, member.pk)
 
 
 def leaderboard(
@@ -190,38 +211,23 @@ def leaderboard(
     if found is None:
         return Board(period=period, top=top_rows, me=None, around=[], listed=is_listed)
     points, position = found
-    higher = Q(**{f"{score}__gt": points}) | Q(
-        **{score: points, "member_id__lt": member.pk}
-    )
-    lower = Q(**{f"{score}__lt": points}) | Q(
-        **{score: points, "member_id__gt": member.pk}
-    )
-    above = list(
-        reversed(
-            _rows(
-                listed.filter(higher).order_by(score, "-member_id")[:around],
-                score,
-                first_position=0,
-                me_id=member.pk,
-            )
-        )
-    )
-    above = [
+    above = _neighbours(listed, score, points, member.pk, n=around, up=True)
+    below = _neighbours(listed, score, points, member.pk, n=around, up=False)
+    # Hidden members hold no place: those below keep theirs.
+    first_below = position + (1 if is_listed else 0)
+    around_rows = [
         BoardRow(position - len(above) + i, r.member_id, r.name, r.points)
-        for i, r in enumerate(above)
+        for i, r in enumerate(reversed(above))
     ]
-    me = BoardRow(position, member.pk, member.name, points, is_me=True)
-    below = _rows(
-        listed.filter(lower).order_by(f"-{score}", "member_id")[:around],
-        score,
-        # Hidden members hold no place: those below keep theirs.
-        first_position=position + (1 if is_listed else 0),
-        me_id=member.pk,
-    )
+    around_rows.append(BoardRow(position, member.pk, member.name, points, is_me=True))
+    around_rows += [
+        BoardRow(first_below + i, r.member_id, r.name, r.points)
+        for i, r in enumerate(below)
+    ]
     return Board(
         period=period,
         top=top_rows,
-        me=me,
-        around=[*above, me, *below],
+        me=around_rows[len(above)],
+        around=around_rows,
         listed=is_listed,
     )

@@ -74,3 +74,16 @@ def test_seeding_again_changes_nothing(learners):
     counts = seed_gamification(learners=learners, now=NOW)
     assert counts == {"consumer_runs": 0, "check_ins": 0}
     assert snapshot() == before
+
+
+def test_profiles_created_by_earlier_dispatch_still_get_their_demo_zone(learners):
+    from activity.models import Activity
+    from activity.services import activity_dispatch
+
+    # seed_demo's courses step dispatches on commit, before this seed runs.
+    for activity in Activity.objects.filter(actor=learners[0]):
+        activity_dispatch(activity_id=activity.pk)
+    assert MemberGameProfile.objects.get(member=learners[0]).time_zone == "UTC"
+    seed_gamification(learners=learners, now=NOW)
+    profile = MemberGameProfile.objects.get(member=learners[0])
+    assert (profile.time_zone, profile.freezes_held) == ("Asia/Ho_Chi_Minh", 1)
