@@ -109,3 +109,22 @@ def course_ids_editable_by(user) -> set[int]:
 def course_of_page(page: Page) -> CoursePage | None:
     """The course a page belongs to (the page itself if it is one)."""
     return CoursePage.objects.ancestor_of(page, inclusive=True).first()
+
+
+def course_groups_backfill() -> int:
+    """Give every course that has none its editing group (courses published
+    before these groups existed). Returns how many were created."""
+    have = {
+        name.removeprefix(f"{GROUP_PREFIX} #").split(":", 1)[0]
+        for name in Group.objects.filter(
+            name__startswith=f"{GROUP_PREFIX} #"
+        ).values_list("name", flat=True)
+    }
+    missing = CoursePage.objects.exclude(
+        pk__in=[int(pk) for pk in have if pk.isdigit()]
+    )
+    created = 0
+    for course in missing:
+        course_instructors_sync(course=course)
+        created += 1
+    return created

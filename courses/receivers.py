@@ -1,12 +1,16 @@
 """Keep each course's editing group in step with the published course, and
 the cached syllabus and catalogue in step with the course tree."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .content_cache import content_changed
-from .instructor_services import course_group_delete, course_instructors_sync
+from .instructor_services import (
+    course_group_delete,
+    course_groups_backfill,
+    course_instructors_sync,
+)
 from .models import (
     CourseIndexPage,
     CourseInstructor,
@@ -36,6 +40,14 @@ def sync_course_instructors(sender, instance, **kwargs) -> None:
 @receiver(post_delete, sender=CoursePage, dispatch_uid="courses.drop_course_group")
 def drop_course_group(sender, instance, **kwargs) -> None:
     course_group_delete(course_id=instance.pk)
+
+
+@receiver(post_migrate, dispatch_uid="courses.backfill_course_groups")
+def backfill_course_groups(sender, **kwargs) -> None:
+    """Courses from before the per-course groups get theirs after `migrate`
+    (which narrowed the Instructors group: see members migration 0004)."""
+    if sender.name == "courses":
+        course_groups_backfill()
 
 
 def _content_changed(sender, **kwargs) -> None:

@@ -147,3 +147,13 @@ def test_deleting_a_course_drops_its_group(catalogue, amara):
     name = course_group_get(course.pk).name
     course.delete()
     assert not Group.objects.filter(name=name).exists()
+
+
+def test_courses_from_before_the_groups_get_theirs(catalogue, amara):
+    from courses.instructor_services import course_groups_backfill
+
+    course = make_course(catalogue, instructors=[amara])  # never published
+    assert course_group_get(course.pk) is None
+    assert course_groups_backfill() == 1
+    assert set(course_group_get(course.pk).user_set.all()) == {amara}
+    assert course_groups_backfill() == 0
