@@ -15,6 +15,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("search/", website_views.search, name="search"),
     path("learn/", include("courses.urls")),
+    path("community/", include("forum.urls")),
     path("", include("gamification.urls")),
 ]
 

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "forum"
+
+urlpatterns = [
+    path("", views.board_list, name="boards"),
+    path("t/<int:pk>/", views.topic_detail, name="topic"),
+    path("t/<int:pk>/reply/", views.reply_create, name="reply"),
+    path("p/<int:pk>/", views.post_detail, name="post"),
+    path("p/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("p/<int:pk>/delete/", views.post_delete, name="post_delete"),
+    path("p/<int:pk>/accept/", views.answer_accept, name="answer_accept"),
+    path("p/<int:pk>/react/", views.reaction_toggle, name="react"),
+    # Board slugs last: RESERVED_BOARD_SLUGS keeps them off the paths above.
+    path("<slug:slug>/", views.board_detail, name="board"),
+    path("<slug:slug>/new/", views.topic_create, name="topic_create"),
+]

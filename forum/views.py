@@ -1,0 +1,293 @@
+"""Forum pages. Views parse input and call a service or selector; whether a
+member may act is decided by the services (the buttons shown here only
+mirror forum.permissions)."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .forms import PostEditForm, ReplyForm, TopicForm, form_add_service_errors
+from .models import Board, Post, Reaction, Topic
+
+
+@dataclass(frozen=True)
+class ReactionShown:
+    kind: str
+    label: str
+    count: int
+    mine: bool
+
+
+def _denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    message = str(error) or _("You are not allowed to do that.")
+    return render(request, "forum/denied.html", {"message": message}, status=403)
+
+
+def _post_url(post: Post) -> str:
+    page = selectors.post_page_number(post)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{post.topic.get_absolute_url()}{query}#post-{post.number}"
+
+
+def _visible_topic(request: HttpRequest, pk: int) -> tuple[Topic, bool]:
+    topic = get_object_or_404(
+        Topic.objects.select_related("board__course", "author"), pk=pk
+    )
+    is_moderator = permissions.member_is_moderator(request.user)
+    if not permissions.can_view_topic(request.user, topic, is_moderator=is_moderator):
+        raise PermissionDenied  # hidden topics: moderators only
+    return topic, is_moderator
+
+
+def board_list(request: HttpRequest) -> HttpResponse:
+    boards = list(Board.objects.listing())
+    return render(
+        request,
+        "forum/board_list.html",
+        {
+            "boards": [b for b in boards if not b.is_archived],
+            "archived_boards": [b for b in boards if b.is_archived],
+        },
+    )
+
+
+def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    board = get_object_or_404(Board.objects.select_related("course"), slug=slug)
+    kind = request.GET.get("kind", "")
+    if kind not in Topic.Kind.values:
+        kind = ""
+    page_obj = selectors.board_topics_page(
+        board=board, kind=kind, page_number=request.GET.get("page")
+    )
+    return render(
+        request,
+        "forum/board_detail.html",
+        {
+            "board": board,
+            "page_obj": page_obj,
+            "topics": page_obj.object_list,
+            "kind": kind,
+            "kinds": Topic.Kind.choices,
+            "extra_query": f"kind={kind}" if kind else "",
+        },
+    )
+
+
+def _annotate_permissions(posts, *, user, topic: Topic, is_moderator: bool) -> None:
+    can_accept = permissions.can_accept_answer(user, topic, is_moderator=is_moderator)
+    for post in posts:
+        post.can_edit = permissions.can_edit_post(user, post, is_moderator=is_moderator)
+        post.can_delete = permissions.can_delete_post(
+            user, post, is_moderator=is_moderator
+        )
+        post.can_react = permissions.can_react(user, post)
+        post.can_accept = (
+            can_accept
+            and post.number > 1
+            and post.is_visible
+            and post.pk != topic.accepted_post_id
+        )
+        post.is_accepted = post.pk == topic.accepted_post_id
+        post.reactions_shown = [
+            ReactionShown(
+                kind=kind,
+                label=label,
+                count=getattr(post, f"{kind}_count", 0),
+                mine=getattr(post, f"{kind}_by_viewer", False),
+            )
+            for kind, label in Reaction.Kind.choices
+        ]
+
+
+def _topic_page(
+    request: HttpRequest,
+    topic: Topic,
+    *,
+    is_moderator: bool,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    page_obj = selectors.topic_posts_page(
+        topic=topic, viewer=user, page_number=request.GET.get("page")
+    )
+    posts = list(page_obj.object_list)
+    accepted = None
+    if topic.is_question and page_obj.number == 1:
+        accepted = selectors.topic_accepted_post(topic=topic, viewer=user)
+    shown = posts + ([accepted] if accepted else [])
+    _annotate_permissions(shown, user=user, topic=topic, is_moderator=is_moderator)
+    can_reply = permissions.can_reply(user, topic, is_moderator=is_moderator)
+    if can_reply and reply_form is None:
+        reply_form = ReplyForm(initial={"parent": request.GET.get("reply_to")})
+    return render(
+        request,
+        "forum/topic_detail.html",
+        {
+            "topic": topic,
+            "board": topic.board,
+            "page_obj": page_obj,
+            "posts": posts,
+            "accepted": accepted,
+            "is_moderator": is_moderator,
+            "can_reply": can_reply,
+            "reply_form": reply_form,
+        },
+        status=status,
+    )
+
+
+def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    topic, is_moderator = _visible_topic(request, pk)
+    return _topic_page(request, topic, is_moderator=is_moderator)
+
+
+@login_required
+def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
+    board = get_object_or_404(Board, slug=slug)
+    form = TopicForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            topic = services.topic_create(
+                author=request.user,
+                board=board,
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                kind=form.cleaned_data["kind"],
+            )
+        except PermissionDenied as error:
+            return _denied(request, error)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your topic is up."))
+            return redirect(topic)
+    if form.errors:
+        status = 400
+    return render(
+        request, "forum/topic_form.html", {"board": board, "form": form}, status=status
+    )
+
+
+@login_required
+@require_POST
+def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
+    topic, is_moderator = _visible_topic(request, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Post.objects.filter(pk=form.cleaned_data["parent"]).first()
+        try:
+            post = services.post_reply(
+                author=request.user,
+                topic=topic,
+                body=form.cleaned_data["body"],
+                parent=parent,
+            )
+        except PermissionDenied as error:
+            return _denied(request, error)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            return redirect(_post_url(post))
+    # Show the page again with the member's text and the errors beside it.
+    return _topic_page(
+        request, topic, is_moderator=is_moderator, reply_form=form, status=400
+    )
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("topic__board"), pk=pk)
+    if not permissions.can_edit_post(request.user, post):
+        # The service would refuse too; say why before the member types.
+        if post.is_deleted:
+            messages.error(request, services.ERRORS["post_gone"])
+            return redirect(_post_url(post))
+        mine = post.author_id == request.user.pk and not post.is_hidden
+        reason = services.ERRORS["edit_window" if mine else "not_yours"]
+        return _denied(request, PermissionDenied(reason))
+    form = PostEditForm(request.POST or None, initial={"body": post.body_markdown})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.post_edit(
+                editor=request.user, post=post, body=form.cleaned_data["body"]
+            )
+        except PermissionDenied as error:
+            return _denied(request, error)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(_post_url(post))
+    return render(
+        request,
+        "forum/post_form.html",
+        {"post": post, "topic": post.topic, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    try:
+        action(post)
+    except PermissionDenied as error:
+        return _denied(request, error)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if success:
+            messages.success(request, success)
+    return redirect(_post_url(post))
+
+
+@login_required
+@require_POST
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        lambda post: services.post_delete(actor=request.user, post=post),
+        _("The post is deleted."),
+    )
+
+
+@login_required
+@require_POST
+def answer_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        lambda post: services.answer_accept(actor=request.user, post=post),
+        _("Marked as the accepted answer."),
+    )
+
+
+@login_required
+@require_POST
+def reaction_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    return _post_action(
+        request,
+        pk,
+        lambda post: services.reaction_toggle(
+            member=request.user, post=post, kind=kind
+        ),
+        "",
+    )
+
+
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A post's permanent link: its place on its topic's pages."""
+    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    return redirect(_post_url(post))

@@ -1,0 +1,233 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from forum import services
+from forum.models import Post, Reaction, Topic
+
+from .conftest import make_board, make_post, make_topic, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def test_board_list_shows_boards_and_counts(client, board):
+    make_topic(board=board)
+    make_board(name="Old", slug="old", is_archived=True)
+    response = client.get(reverse("forum:boards"))
+    assert response.status_code == 200
+    page = html(response)
+    assert "General" in page and "1 topic" in page
+    assert "Archived boards" in page
+
+
+def test_board_page_lists_pinned_first_and_filters_by_kind(client, board):
+    make_topic(board=board, title="A question here", kind=Topic.Kind.QUESTION)
+    make_topic(board=board, title="Read me first", is_pinned=True)
+    page = html(client.get(board.get_absolute_url()))
+    assert page.index("Read me first") < page.index("A question here")
+    filtered = html(client.get(board.get_absolute_url() + "?kind=question"))
+    assert "A question here" in filtered and "Read me first" not in filtered
+
+
+def test_board_page_queries_do_not_grow_with_topics(
+    client, board, member, django_assert_max_num_queries
+):
+    client.force_login(member)
+    for _ in range(3):
+        make_topic(board=board)
+    client.get("/")  # site settings rows are created on the first request
+    with django_assert_max_num_queries(10) as small:
+        client.get(board.get_absolute_url())
+    for _ in range(30):
+        make_topic(board=board)
+    with django_assert_max_num_queries(10) as large:
+        response = client.get(board.get_absolute_url())
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert 'rel="next"' in html(response)  # 33 topics: two pages
+
+
+def test_topic_page_queries_do_not_grow_with_posts_or_reactions(
+    client, member, django_assert_max_num_queries
+):
+    client.force_login(member)
+    topic = make_topic(kind=Topic.Kind.QUESTION)
+    answer = make_post(topic=topic)
+    services.answer_accept(actor=topic.author, post=answer)
+    client.get("/")  # site settings rows are created on the first request
+    with django_assert_max_num_queries(12) as small:
+        client.get(topic.get_absolute_url())
+    for n in range(40):
+        post = make_post(topic=topic, parent=answer if n % 2 else None)
+        for _ in range(2):
+            Reaction.objects.create(post=post, member=make_user(), kind="like")
+    with django_assert_max_num_queries(12) as large:
+        response = client.get(topic.get_absolute_url())
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert response.content.decode().count('data-testid="post"') == 20 + 1
+
+
+def test_the_accepted_answer_comes_first_with_a_marker(client, member, other_member):
+    topic = make_topic(author=member, kind=Topic.Kind.QUESTION)
+    make_post(topic=topic, body_markdown="First guess: restart it.")
+    answer = make_post(
+        topic=topic,
+        author=other_member,
+        body_markdown="Set `DEBUG = False` in production.",
+    )
+    services.answer_accept(actor=member, post=answer)
+    page = html(client.get(topic.get_absolute_url()))
+    accepted_at = page.index('data-testid="accepted-answer"')
+    assert accepted_at < page.index("The opening post.")
+    assert accepted_at < page.index("Set <code>DEBUG")
+    assert "Accepted answer" in page
+
+
+def test_reply_form_posts_a_reply(client, member):
+    topic = make_topic()
+    client.force_login(member)
+    response = client.post(
+        reverse("forum:reply", args=[topic.pk]), {"body": "Try `pip check`."}
+    )
+    reply = topic.posts.get(number=2)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#post-{reply.number}")
+    assert "<code>pip check</code>" in reply.body_html
+
+
+def test_a_bad_reply_shows_the_error_and_keeps_the_text(client, member):
+    topic = make_topic()
+    client.force_login(member)
+    response = client.post(reverse("forum:reply", args=[topic.pk]), {"body": "  "})
+    assert response.status_code == 400
+    assert "Write a message first." in html(response)
+    long_text = "word " * 4001
+    response = client.post(reverse("forum:reply", args=[topic.pk]), {"body": long_text})
+    assert response.status_code == 400
+    assert "Shorten the message" in html(response)
+    assert long_text.strip() in html(response)
+    assert topic.posts.count() == 1
+
+
+def test_new_topic_errors_sit_by_their_fields_and_keep_the_text(client, member, board):
+    client.force_login(member)
+    url = reverse("forum:topic_create", args=[board.slug])
+    response = client.post(url, {"title": "", "kind": "question", "body": "My text"})
+    assert response.status_code == 400
+    page = html(response)
+    assert re.search(r'data-field="title".*?Give your topic a title', page, re.S)
+    assert "My text" in page
+    assert not Topic.objects.exists()
+    response = client.post(
+        url, {"title": "Why is my loop slow?", "kind": "question", "body": "Code…"}
+    )
+    topic = Topic.objects.get()
+    assert response["Location"] == topic.get_absolute_url()
+    assert topic.kind == "question"
+
+
+def test_visitors_are_sent_to_log_in_before_writing(client):
+    topic = make_topic()
+    response = client.post(reverse("forum:reply", args=[topic.pk]), {"body": "Hi"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert topic.posts.count() == 1
+
+
+def test_a_member_cannot_edit_someone_elses_post_by_posting(
+    client, member, other_member
+):
+    topic = make_topic(author=other_member, body="Original")
+    post = topic.posts.get()
+    client.force_login(member)
+    page = html(client.get(topic.get_absolute_url()))
+    assert reverse("forum:post_edit", args=[post.pk]) not in page
+    response = client.post(
+        reverse("forum:post_edit", args=[post.pk]), {"body": "Hacked"}
+    )
+    assert response.status_code == 403
+    response = client.post(reverse("forum:post_delete", args=[post.pk]))
+    assert response.status_code == 403
+    post.refresh_from_db()
+    assert (post.body_markdown, post.is_deleted) == ("Original", False)
+
+
+def test_the_author_edits_through_the_form(client, member):
+    topic = make_topic(author=member, body="Teh typo")
+    post = topic.posts.get()
+    client.force_login(member)
+    assert reverse("forum:post_edit", args=[post.pk]) in html(
+        client.get(topic.get_absolute_url())
+    )
+    response = client.post(
+        reverse("forum:post_edit", args=[post.pk]), {"body": "The fix"}
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.body_markdown == "The fix" and post.revisions.count() == 1
+
+
+def test_only_the_asker_gets_accept_buttons_and_others_are_refused(
+    client, member, other_member
+):
+    topic = make_topic(author=member, kind=Topic.Kind.QUESTION)
+    answer = make_post(topic=topic, author=other_member)
+    accept_url = reverse("forum:answer_accept", args=[answer.pk])
+    client.force_login(other_member)
+    assert accept_url not in html(client.get(topic.get_absolute_url()))
+    assert client.post(accept_url).status_code == 403
+    client.force_login(member)
+    assert accept_url in html(client.get(topic.get_absolute_url()))
+    client.post(accept_url)
+    topic.refresh_from_db()
+    assert topic.accepted_post == answer
+
+
+def test_reacting_through_the_button(client, member, other_member):
+    post = make_topic(author=other_member).posts.get()
+    client.force_login(member)
+    client.post(reverse("forum:react", args=[post.pk]), {"kind": "helpful"})
+    assert Reaction.objects.filter(post=post, member=member, kind="helpful").exists()
+    page = html(client.get(post.topic.get_absolute_url()))
+    assert 'aria-pressed="true"' in page
+
+
+def test_no_reaction_buttons_on_your_own_post(client, member):
+    post = make_topic(author=member).posts.get()
+    client.force_login(member)
+    assert reverse("forum:react", args=[post.pk]) not in html(
+        client.get(post.topic.get_absolute_url())
+    )
+    response = client.post(reverse("forum:react", args=[post.pk]), {"kind": "like"})
+    assert response.status_code == 403
+    assert not Reaction.objects.exists()
+
+
+def test_hidden_topics_are_for_moderators_only(client, member, moderator):
+    topic = make_topic(is_hidden=True)
+    client.force_login(member)
+    assert client.get(topic.get_absolute_url()).status_code == 403
+    client.force_login(moderator)
+    assert client.get(topic.get_absolute_url()).status_code == 200
+
+
+def test_locked_topic_has_no_reply_form_and_refuses_replies(client, member):
+    topic = make_topic(is_locked=True)
+    client.force_login(member)
+    page = html(client.get(topic.get_absolute_url()))
+    assert 'data-testid="reply-form"' not in page and "locked" in page
+    response = client.post(reverse("forum:reply", args=[topic.pk]), {"body": "Hi"})
+    assert response.status_code == 400
+    assert "locked" in html(response)
+    assert topic.posts.count() == 1
+
+
+def test_deleted_posts_keep_their_place_without_their_text(client, member):
+    topic = make_topic()
+    reply = make_post(topic=topic, author=member, body_markdown="Regrettable")
+    Post.objects.filter(pk=reply.pk).update(is_deleted=True)
+    page = html(client.get(topic.get_absolute_url()))
+    assert "This post was deleted." in page and "Regrettable" not in page
