@@ -393,3 +393,23 @@ class PeriodTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.period} of {self.start}: {self.total}"
+
+
+class ScoreCount(models.Model):
+    """How many listed members have exactly `score` on one board ("all",
+    "week:<monday>", "month:<first>"). A rank is then a sum over the few
+    distinct scores above a member, not a count over every member above."""
+
+    board = models.CharField(max_length=24)
+    score = models.IntegerField()
+    members = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "score"], name="one_count_per_score"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.board}: {self.members} at {self.score}"

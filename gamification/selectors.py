@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from . import scoreboard
 from .levels import LevelProgress, level_progress
 from .models import (
     GamificationSettings,
@@ -117,13 +118,17 @@ class Board:
 
 
 def _scores(period: str, now: datetime | None):
-    """(queryset of listed-or-not score rows, score field) for a period."""
+    """(score rows of the board, score field, board key) for a period."""
     if period == "all":
-        return PointsBalance.objects.all(), "earned"
+        return PointsBalance.objects.all(), "earned", scoreboard.ALL
     if period not in PERIODS:
         raise ValueError(f"Unknown leaderboard period {period!r}")
     start = period_start(period, now or timezone.now())
-    return PeriodTotal.objects.filter(period=period, start=start), "total"
+    return (
+        PeriodTotal.objects.filter(period=period, start=start),
+        "total",
+        scoreboard.board_key(period, start),
+    )
 
 
 def _rows(queryset, score: str, *, first_position: int, me_id: int | None) -> list:
@@ -151,12 +156,11 @@ def _rows(queryset, score: str, *, first_position: int, me_id: int | None) -> li
     return rows
 
 
-def _count_above(listed, score: str, points: int, member_id: int) -> int:
-    # Two index ranges rather than one OR, which planners may not split.
-    return (
-        listed.filter(**{f"{score}__gt": points}).count()
-        + listed.filter(**{score: points, "member_id__lt": member_id}).count()
-    )
+def _count_above(listed, score: str, board: str, points: int, member_id: int) -> int:
+    # Those with more points come from the score histogram (a sum over the
+    # distinct scores above); ties before the member are one index range.
+    ties = listed.filter(**{score: points, "member_id__lt": member_id}).count()
+    return scoreboard.members_above(board, points) + ties
 
 
 def _neighbours(listed, score: str, points: int, member_id: int, *, n: int, up: bool):
@@ -185,11 +189,12 @@ def leaderboard_position(
 ) -> tuple[int, int] | None:
     """(points, position) of the member among listed members, ties broken by
     who joined first; None if they have no score row for the period."""
-    scores, score = _scores(period, now)
+    scores, score, board = _scores(period, now)
     mine = scores.filter(member_id=member.pk).values_list(score, flat=True).first()
     if mine is None:
         return None
-    return mine, 1 + _count_above(scores.filter(listed=True), score, mine, member.pk)
+    listed = scores.filter(listed=True)
+    return mine, 1 + _count_above(listed, score, board, mine, member.pk)
 
 
 def leaderboard(
@@ -197,7 +202,7 @@ def leaderboard(
 ) -> Board:
     """The top of the board and the member's neighbourhood ("5 above and 5
     below you"). A constant number of queries however many members there are."""
-    scores, score = _scores(period, now)
+    scores, score, _board = _scores(period, now)
     listed = scores.filter(listed=True)
     ordered = listed.order_by(f"-{score}", "member_id")
     top_rows = _rows(ordered[:top], score, first_position=1, me_id=member.pk)

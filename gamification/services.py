@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from activity.models import Activity
 from activity.services import activity_record
 
+from . import scoreboard
 from .levels import levels_crossed
 from .models import (
     Level,
@@ -49,10 +50,27 @@ def game_profile_update(
     """Save a member's time zone and leaderboard choice (the balance keeps a
     copy of the choice so ranks stay one index range)."""
     profile = game_profile_get(member_id=member.pk)
+    was_listed = profile.leaderboard_listed
     profile.time_zone = time_zone
     profile.leaderboard_listed = leaderboard_listed
     profile.full_clean()
     profile.save()
+    if was_listed == leaderboard_listed:
+        return profile
+    # Lock the balance so no award moves the counts while we do.
+    balance = _balance_locked(profile)
+    boards = [(scoreboard.ALL, balance.earned)] + [
+        (scoreboard.board_key(period, start), total)
+        for period, start, total in PeriodTotal.objects.filter(
+            member_id=member.pk
+        ).values_list("period", "start", "total")
+    ]
+    scoreboard.score_counts_move(
+        [
+            (board, None, score) if leaderboard_listed else (board, score, None)
+            for board, score in boards
+        ]
+    )
     PointsBalance.objects.filter(member_id=member.pk).update(listed=leaderboard_listed)
     PeriodTotal.objects.filter(member_id=member.pk).update(listed=leaderboard_listed)
     return profile
@@ -88,7 +106,10 @@ def _ledger_write(balance: PointsBalance, **fields) -> PointsEntry | None:
     balance.total += entry.amount
     if earning:
         balance.earned += entry.amount
-        _period_totals_add(balance, amount=entry.amount, when=entry.created_at)
+        moves = _period_totals_add(balance, amount=entry.amount, when=entry.created_at)
+        if balance.listed:
+            moves.append((scoreboard.ALL, earned_before, balance.earned))
+            scoreboard.score_counts_move(moves)
         for level in levels_crossed(earned_before, balance.earned):
             _level_reached(
                 member_id=balance.member_id, level=level, when=entry.created_at
@@ -103,19 +124,29 @@ def _period_upsert_sql() -> str:
         f"INSERT INTO {table} (member_id, period, start, total, listed) "  # noqa: S608 - no user input
         "VALUES (%s, %s, %s, %s, %s), (%s, %s, %s, %s, %s) "
         "ON CONFLICT (member_id, period, start) "
-        f"DO UPDATE SET total = {table}.total + excluded.total"
+        f"DO UPDATE SET total = {table}.total + excluded.total "
+        "RETURNING period, start, total"
     )
 
 
-def _period_totals_add(balance: PointsBalance, *, amount: int, when: datetime) -> None:
+def _period_totals_add(
+    balance: PointsBalance, *, amount: int, when: datetime
+) -> list[tuple[str, int, int]]:
     """Add to this week's and this month's totals in one statement (an upsert
-    that both SQLite and PostgreSQL understand)."""
+    that both SQLite and PostgreSQL understand). Returns (board, old, new)."""
     params = []
     for period in (WEEK, MONTH):
         params += [balance.member_id, period, period_start(period, when), amount]
         params.append(balance.listed)
     with connection.cursor() as cursor:
         cursor.execute(_period_upsert_sql(), params)
+        rows = cursor.fetchall()
+    moves = []
+    for period, start, total in rows:
+        if isinstance(start, str):  # SQLite returns dates as text here
+            start = date.fromisoformat(start)
+        moves.append((scoreboard.board_key(period, start), total - amount, total))
+    return moves
 
 
 def _level_reached(*, member_id: int, level: Level, when: datetime) -> None:

@@ -8,6 +8,7 @@ from django.db import connection, connections
 
 from activity.services import activity_dispatch
 from gamification.models import PointsBalance, PointsEntry
+from gamification.scoreboard import score_counts_check
 from gamification.services import points_reconcile
 
 from .conftest import make_activity, make_member
@@ -55,6 +56,7 @@ def test_the_same_activity_dispatched_from_six_threads_pays_once():
     assert PointsEntry.objects.filter(activity=activity).count() == 1
     assert PointsBalance.objects.get(member=member).total == 50
     assert points_reconcile() == []
+    assert score_counts_check() == []
 
 
 def test_different_activities_for_one_member_at_once_keep_balance_equal_to_ledger():
@@ -83,3 +85,4 @@ def test_different_activities_for_one_member_at_once_keep_balance_equal_to_ledge
     assert PointsBalance.objects.get(member=member).total == 80
     assert PointsBalance.objects.get(member=author).total == 20  # the cap held
     assert points_reconcile() == []
+    assert score_counts_check() == []

@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from gamification.models import PeriodTotal, PointsBalance
 from gamification.periods import period_start
+from gamification.scoreboard import score_counts_check
 from gamification.selectors import leaderboard, leaderboard_position
 from gamification.services import game_profile_update
 
-from .conftest import at, record
+from .conftest import at, make_member, record
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,7 @@ def members_with_points(*points: int, period: str | None = None):
             PeriodTotal(member=m, period=name, start=period_start(name, start), total=p)
             for m, p in zip(members, points, strict=True)
         )
+    score_counts_check(fix=True)  # written directly: rebuild the histogram
     return members
 
 
@@ -148,3 +150,32 @@ def test_leaderboard_page_has_tabs_and_marks_the_member(client, member):
 
 def test_leaderboard_needs_an_account(client):
     assert client.get(reverse("gamification:leaderboard")).status_code == 302
+
+
+def test_the_score_histogram_follows_awards_reversals_and_opting_out(member):
+    other = make_member()
+    activities = [record(m, "completed", "course") for m in (member, other, member)]
+    record(other, "voided", "activity", object_id=str(activities[1].pk))
+    assert score_counts_check() == []
+    assert leaderboard_position(member=member, period="week") == (100, 1)
+    game_profile_update(member=member, time_zone="UTC", leaderboard_listed=False)
+    assert score_counts_check() == []
+    game_profile_update(member=member, time_zone="UTC", leaderboard_listed=True)
+    assert score_counts_check() == []
+
+
+def test_reconcile_reports_and_rebuilds_wrong_leaderboard_counts(member, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from gamification.models import ScoreCount
+
+    record(member, "completed", "lesson")
+    ScoreCount.objects.filter(board="all").update(members=7)
+    with pytest.raises(CommandError, match="1 leaderboard count"):
+        call_command("points_reconcile")
+    assert "leaderboard all: 7 member(s) counted at 10 points, 1 really there" in (
+        capsys.readouterr().out
+    )
+    call_command("points_reconcile", "--fix")
+    assert score_counts_check() == []

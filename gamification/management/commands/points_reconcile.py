@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gamification.scoreboard import score_counts_check
 from gamification.services import points_reconcile
 
 
@@ -18,8 +19,19 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         mismatches = points_reconcile(fix=options["fix"])
-        if not mismatches:
-            self.stdout.write(self.style.SUCCESS("All balances match the ledger."))
+        # After the balances: a fix rebuilds the histogram from repaired totals.
+        wrong_counts = score_counts_check(fix=options["fix"])
+        for board, score, stored, true in wrong_counts:
+            self.stdout.write(
+                f"leaderboard {board}: {stored} member(s) counted at {score} points, "
+                f"{true} really there"
+            )
+        if not mismatches and not wrong_counts:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "All balances match the ledger and the leaderboard counts match."
+                )
+            )
             return
         for m in mismatches:
             self.stdout.write(
@@ -29,10 +41,14 @@ class Command(BaseCommand):
             )
         if options["fix"]:
             self.stdout.write(
-                self.style.WARNING(f"Repaired {len(mismatches)} balance(s).")
+                self.style.WARNING(
+                    f"Repaired {len(mismatches)} balance(s) and "
+                    f"{len(wrong_counts)} leaderboard count(s)."
+                )
             )
             return
         raise CommandError(
-            f"{len(mismatches)} balance(s) differ from the ledger; run "
-            "`manage.py points_reconcile --fix` to set them to the ledger."
+            f"{len(mismatches)} balance(s) differ from the ledger and "
+            f"{len(wrong_counts)} leaderboard count(s) are wrong; run "
+            "`manage.py points_reconcile --fix` to rebuild them from the ledger."
         )
