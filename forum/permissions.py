@@ -72,3 +72,7 @@ def can_accept_answer(user, topic: Topic, *, is_moderator: bool | None = None) -
 
 def can_react(user, post: Post) -> bool:
     return member_is_active(user) and post.author_id != user.pk and post.is_visible
+
+
+def can_report(user, post: Post) -> bool:
+    return member_is_active(user) and post.author_id != user.pk and post.is_visible

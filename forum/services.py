@@ -18,11 +18,13 @@ from .models import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     Board,
+    ModerationAction,
     Post,
     PostRevision,
     Reaction,
     Topic,
 )
+from .moderation_services import moderation_log
 
 TITLE_MIN_LENGTH = 5
 
@@ -253,6 +255,10 @@ def post_edit(*, editor, post: Post, body: str) -> Post:
     post.body_html = markdown_to_html(body)
     post.edited_at = now
     post.save(update_fields=["body_markdown", "body_html", "edited_at"])
+    if post.author_id != editor.pk:
+        moderation_log(
+            moderator=editor, action=ModerationAction.Action.EDIT_POST, post=post
+        )
     return post
 
 
@@ -278,6 +284,10 @@ def post_delete(*, actor, post: Post) -> Post:
         changes.update(accepted_post=None, accepted_activity=None)
     if changes:
         Topic.objects.filter(pk=topic.pk).update(**changes)
+    if post.author_id != actor.pk:
+        moderation_log(
+            moderator=actor, action=ModerationAction.Action.DELETE_POST, post=post
+        )
     return post
 
 
@@ -321,6 +331,10 @@ def answer_accept(*, actor, post: Post) -> Topic:
     topic.accepted_post = post
     topic.accepted_activity = activity
     topic.save(update_fields=["accepted_post", "accepted_activity"])
+    if topic.author_id != actor.pk:
+        moderation_log(
+            moderator=actor, action=ModerationAction.Action.ACCEPT_ANSWER, post=post
+        )
     return topic
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import moderation_views, views
 
 app_name = "forum"
 
@@ -13,6 +13,23 @@ urlpatterns = [
     path("p/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("p/<int:pk>/accept/", views.answer_accept, name="answer_accept"),
     path("p/<int:pk>/react/", views.reaction_toggle, name="react"),
+    path("p/<int:pk>/report/", moderation_views.post_report, name="post_report"),
+    path("moderation/", moderation_views.moderation_queue, name="moderation"),
+    path(
+        "moderation/p/<int:pk>/<str:action>/",
+        moderation_views.post_moderate,
+        name="post_moderate",
+    ),
+    path(
+        "moderation/t/<int:pk>/<str:action>/",
+        moderation_views.topic_moderate,
+        name="topic_moderate",
+    ),
+    path(
+        "moderation/r/<int:pk>/resolve/",
+        moderation_views.report_resolve,
+        name="report_resolve",
+    ),
     # Board slugs last: RESERVED_BOARD_SLUGS keeps them off the paths above.
     path("<slug:slug>/", views.board_detail, name="board"),
     path("<slug:slug>/new/", views.topic_create, name="topic_create"),

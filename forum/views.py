@@ -25,12 +25,12 @@ class ReactionShown:
     mine: bool
 
 
-def _denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+def denied_response(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
     message = str(error) or _("You are not allowed to do that.")
     return render(request, "forum/denied.html", {"message": message}, status=403)
 
 
-def _post_url(post: Post) -> str:
+def post_url(post: Post) -> str:
     page = selectors.post_page_number(post)
     query = f"?page={page}" if page > 1 else ""
     return f"{post.topic.get_absolute_url()}{query}#post-{post.number}"
@@ -88,6 +88,7 @@ def _annotate_permissions(posts, *, user, topic: Topic, is_moderator: bool) -> N
             user, post, is_moderator=is_moderator
         )
         post.can_react = permissions.can_react(user, post)
+        post.can_report = permissions.can_report(user, post)
         post.can_accept = (
             can_accept
             and post.number > 1
@@ -139,9 +140,21 @@ def _topic_page(
             "is_moderator": is_moderator,
             "can_reply": can_reply,
             "reply_form": reply_form,
+            "topic_actions": _topic_actions(topic) if is_moderator else [],
         },
         status=status,
     )
+
+
+def _topic_actions(topic: Topic) -> list[tuple[str, str]]:
+    """The moderator's buttons for a topic: each undoes the current state."""
+    return [
+        ("unlock", _("Unlock")) if topic.is_locked else ("lock", _("Lock")),
+        ("unpin", _("Unpin")) if topic.is_pinned else ("pin", _("Pin")),
+        ("restore", _("Restore topic"))
+        if topic.is_hidden
+        else ("hide", _("Hide topic")),
+    ]
 
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -164,7 +177,7 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
             )
         except PermissionDenied as error:
-            return _denied(request, error)
+            return denied_response(request, error)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -194,11 +207,11 @@ def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
                 parent=parent,
             )
         except PermissionDenied as error:
-            return _denied(request, error)
+            return denied_response(request, error)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
-            return redirect(_post_url(post))
+            return redirect(post_url(post))
     # Show the page again with the member's text and the errors beside it.
     return _topic_page(
         request, topic, is_moderator=is_moderator, reply_form=form, status=400
@@ -212,10 +225,10 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # The service would refuse too; say why before the member types.
         if post.is_deleted:
             messages.error(request, services.ERRORS["post_gone"])
-            return redirect(_post_url(post))
+            return redirect(post_url(post))
         mine = post.author_id == request.user.pk and not post.is_hidden
         reason = services.ERRORS["edit_window" if mine else "not_yours"]
-        return _denied(request, PermissionDenied(reason))
+        return denied_response(request, PermissionDenied(reason))
     form = PostEditForm(request.POST or None, initial={"body": post.body_markdown})
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,12 +236,12 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 editor=request.user, post=post, body=form.cleaned_data["body"]
             )
         except PermissionDenied as error:
-            return _denied(request, error)
+            return denied_response(request, error)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
-            return redirect(_post_url(post))
+            return redirect(post_url(post))
     return render(
         request,
         "forum/post_form.html",
@@ -242,13 +255,13 @@ def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpRes
     try:
         action(post)
     except PermissionDenied as error:
-        return _denied(request, error)
+        return denied_response(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         if success:
             messages.success(request, success)
-    return redirect(_post_url(post))
+    return redirect(post_url(post))
 
 
 @login_required
@@ -290,4 +303,4 @@ def reaction_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A post's permanent link: its place on its topic's pages."""
     post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
-    return redirect(_post_url(post))
+    return redirect(post_url(post))
