@@ -39,6 +39,13 @@ def game_profile_get(*, member_id: int) -> MemberGameProfile:
     return profile
 
 
+def game_profile_peek(*, member_id: int) -> MemberGameProfile:
+    """The member's profile, or an unsaved one with the defaults: the hot
+    awarding path reads it and never needs to create it."""
+    found = MemberGameProfile.objects.filter(member_id=member_id).first()
+    return found or MemberGameProfile(member_id=member_id)
+
+
 def member_local_date(profile: MemberGameProfile, moment: datetime) -> date:
     return timezone.localtime(moment, profile.zone).date()
 
@@ -196,7 +203,7 @@ def points_award_for_activity(*, activity: Activity) -> list[PointsEntry]:
     with transaction.atomic():
         for payment in payments:
             rule = payment.rule
-            profile = game_profile_get(member_id=payment.member_id)
+            profile = game_profile_peek(member_id=payment.member_id)
             balance = _balance_locked(profile)
             day = member_local_date(profile, activity.timestamp)
             if (
@@ -241,7 +248,7 @@ def points_reverse_activity(*, voiding: Activity) -> list[PointsEntry]:
             activity_id=voided_id, kind=Kind.AWARD, reversed_by__isnull=True
         ).order_by("pk")
         for entry in paid:
-            profile = game_profile_get(member_id=entry.member_id)
+            profile = game_profile_peek(member_id=entry.member_id)
             balance = _balance_locked(profile)
             reversal = _ledger_write(
                 balance,
