@@ -413,3 +413,78 @@ class ScoreCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board}: {self.members} at {self.score}"
+
+
+class Reward(models.Model):
+    """Something members can buy with points: a catalogue item with a price and
+    an optional stock."""
+
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cost = models.PositiveIntegerField(_("price in points"))
+    stock = models.PositiveIntegerField(
+        _("stock"), null=True, blank=True, help_text=_("Empty: unlimited.")
+    )
+    active = models.BooleanField(_("on offer"), default=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("image"),
+        FieldRowPanel([FieldPanel("cost"), FieldPanel("stock")]),
+        FieldPanel("active"),
+    ]
+
+    class Meta:
+        verbose_name = _("reward")
+        verbose_name_plural = _("rewards")
+        ordering = ["cost", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cost} points)"
+
+    @property
+    def sold_out(self) -> bool:
+        return self.stock is not None and self.stock <= 0
+
+
+class Redemption(models.Model):
+    """A member's purchase of a reward, waiting for an operator to fulfil or
+    cancel it (a cancellation refunds the points and restocks)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be fulfilled")
+        FULFILLED = "fulfilled", _("fulfilled")
+        CANCELLED = "cancelled", _("cancelled and refunded")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reward = models.ForeignKey(Reward, on_delete=models.PROTECT, related_name="+")
+    cost = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    spend = models.OneToOneField(
+        PointsEntry, on_delete=models.PROTECT, related_name="+"
+    )
+    refund = models.OneToOneField(
+        PointsEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} redeemed {self.reward_id} ({self.status})"

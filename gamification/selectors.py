@@ -13,6 +13,8 @@ from .models import (
     PeriodTotal,
     PointsBalance,
     PointsEntry,
+    Redemption,
+    Reward,
 )
 from .periods import period_start
 
@@ -235,4 +237,14 @@ def leaderboard(
         me=around_rows[len(above)],
         around=around_rows,
         listed=is_listed,
+    )
+
+
+def rewards_on_offer() -> list[Reward]:
+    return list(Reward.objects.filter(active=True).select_related("image"))
+
+
+def redemptions_of(*, member, limit: int = 20) -> list[Redemption]:
+    return list(
+        Redemption.objects.filter(member_id=member.pk).select_related("reward")[:limit]
     )

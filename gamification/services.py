@@ -292,6 +292,22 @@ def points_spend(*, member, amount: int, reason: str) -> PointsEntry:
     )
 
 
+@transaction.atomic
+def points_refund(*, member_id: int, amount: int, reason: str) -> PointsEntry:
+    """Give back points that were spent (a cancelled redemption)."""
+    if amount <= 0:
+        raise ValueError("Refund a positive number of points.")
+    profile = game_profile_peek(member_id=member_id)
+    balance = _balance_locked(profile)
+    return _ledger_write(
+        balance,
+        amount=amount,
+        kind=Kind.REFUND,
+        reason=reason,
+        day=member_local_date(profile, timezone.now()),
+    )
+
+
 # Reconciliation ---------------------------------------------------------------
 
 

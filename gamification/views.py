@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors
 from .forms import GameProfileForm
+from .reward_services import reward_redeem
 from .services import game_profile_get, game_profile_update
 from .streak_services import checkin_record, streak_freeze_buy
 
@@ -91,3 +92,32 @@ def leaderboard(request):
             "period": period,
         },
     )
+
+
+@login_required
+def rewards(request):
+    return render(
+        request,
+        "gamification/rewards.html",
+        {
+            "rewards": selectors.rewards_on_offer(),
+            "summary": selectors.points_summary(member=request.user),
+            "redemptions": selectors.redemptions_of(member=request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def redeem(request, reward_id: int):
+    try:
+        redemption = reward_redeem(member=request.user, reward_id=reward_id)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("You redeemed %(name)s. We will be in touch to hand it over.")
+            % {"name": redemption.reward.name},
+        )
+    return redirect("gamification:rewards")

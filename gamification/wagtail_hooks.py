@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Level, PointsRule
+from .models import Level, PointsRule, Reward
 
 
 class PointsRuleViewSet(SnippetViewSet):
@@ -34,8 +34,16 @@ class LevelViewSet(SnippetViewSet):
     ordering = ["threshold"]
 
 
+class RewardViewSet(SnippetViewSet):
+    model = Reward
+    icon = "pick"
+    list_display = ["name", "cost", "stock", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "description"]
+
+
 class GamificationGroup(SnippetViewSetGroup):
-    items = (PointsRuleViewSet, LevelViewSet)
+    items = (PointsRuleViewSet, LevelViewSet, RewardViewSet)
     menu_icon = "pick"
     menu_label = _("Gamification")
     menu_name = "gamification"

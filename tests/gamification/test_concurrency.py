@@ -86,3 +86,44 @@ def test_different_activities_for_one_member_at_once_keep_balance_equal_to_ledge
     assert PointsBalance.objects.get(member=author).total == 20  # the cap held
     assert points_reconcile() == []
     assert score_counts_check() == []
+
+
+def test_fifty_concurrent_redemptions_of_a_stock_of_ten_sell_exactly_ten():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.core.exceptions import ValidationError
+
+    from gamification.models import Redemption, Reward
+    from gamification.reward_services import reward_redeem
+
+    reward = Reward.objects.create(name="Sticker pack", cost=30, stock=10)
+    buyers = [make_member() for _ in range(45)]
+    for buyer in buyers:
+        for _ in range(3):  # 30 points each
+            activity_dispatch(
+                activity_id=make_activity(buyer, "completed", "lesson").pk
+            )
+    # One buyer tries six times at once with points for only one.
+    attempts = buyers + [buyers[0]] * 5
+    outcomes: list[str] = []
+
+    def attempt(buyer):
+        try:
+            reward_redeem(member=buyer, reward_id=reward.pk)
+            outcomes.append("ok")
+        except ValidationError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        list(pool.map(attempt, attempts))
+    assert len(outcomes) == 50
+    assert outcomes.count("ok") == 10
+    reward.refresh_from_db()
+    assert reward.stock == 0
+    assert Redemption.objects.count() == 10
+    assert not PointsBalance.objects.filter(total__lt=0).exists()
+    assert points_reconcile() == []
+    spent = PointsBalance.objects.filter(member__in=buyers, total=0).count()
+    assert spent == 10
