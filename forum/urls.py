@@ -10,6 +10,7 @@ urlpatterns = [
     path("t/<int:pk>/reply/", views.reply_create, name="reply"),
     path("p/<int:pk>/", views.post_detail, name="post"),
     path("p/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("p/<int:pk>/history/", views.post_history, name="post_history"),
     path("p/<int:pk>/delete/", views.post_delete, name="post_delete"),
     path("p/<int:pk>/accept/", views.answer_accept, name="answer_accept"),
     path("p/<int:pk>/react/", views.reaction_toggle, name="react"),

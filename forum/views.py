@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -42,7 +42,7 @@ def _visible_topic(request: HttpRequest, pk: int) -> tuple[Topic, bool]:
     )
     is_moderator = permissions.member_is_moderator(request.user)
     if not permissions.can_view_topic(request.user, topic, is_moderator=is_moderator):
-        raise PermissionDenied  # hidden topics: moderators only
+        raise Http404  # hidden topics: moderators only; others can't tell it exists
     return topic, is_moderator
 
 
@@ -297,6 +297,20 @@ def reaction_toggle(request: HttpRequest, pk: int) -> HttpResponse:
             member=request.user, post=post, kind=kind
         ),
         "",
+    )
+
+
+def post_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Earlier versions of a post, newest first (what the "edited" mark means)."""
+    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    topic, is_moderator = _visible_topic(request, post.topic_id)
+    if not post.is_visible and not is_moderator:
+        raise Http404
+    revisions = post.revisions.select_related("edited_by")
+    return render(
+        request,
+        "forum/post_history.html",
+        {"post": post, "topic": topic, "revisions": revisions},
     )
 
 

@@ -209,7 +209,7 @@ def test_no_reaction_buttons_on_your_own_post(client, member):
 def test_hidden_topics_are_for_moderators_only(client, member, moderator):
     topic = make_topic(is_hidden=True)
     client.force_login(member)
-    assert client.get(topic.get_absolute_url()).status_code == 403
+    assert client.get(topic.get_absolute_url()).status_code == 404
     client.force_login(moderator)
     assert client.get(topic.get_absolute_url()).status_code == 200
 
@@ -231,3 +231,14 @@ def test_deleted_posts_keep_their_place_without_their_text(client, member):
     Post.objects.filter(pk=reply.pk).update(is_deleted=True)
     page = html(client.get(topic.get_absolute_url()))
     assert "This post was deleted." in page and "Regrettable" not in page
+
+
+def test_edit_history_lists_the_earlier_text(client, member):
+    topic = make_topic(author=member, body="First version")
+    post = topic.posts.get()
+    services.post_edit(editor=member, post=post, body="Second version")
+    page = html(client.get(topic.get_absolute_url()))
+    history_url = reverse("forum:post_history", args=[post.pk])
+    assert history_url in page
+    history = html(client.get(history_url))
+    assert "First version" in history and "Second version" in history
