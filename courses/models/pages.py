@@ -97,6 +97,8 @@ class CourseIndexPage(Page):
 class CoursePage(CardMixin, Page):
     """A course: what it teaches, for whom, who teaches it, and its modules."""
 
+    card_related = ("cover_image",)
+
     summary = models.TextField(
         _("summary"),
         max_length=400,
