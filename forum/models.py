@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -191,23 +191,6 @@ class Topic(models.Model):
         return self.accepted_post_id is not None
 
 
-class PostQuerySet(models.QuerySet):
-    def for_topic_page(self, *, viewer=None):
-        """Posts with their authors and reaction counts (and, for a signed-in
-        viewer, their own reactions) in one query, however many there are."""
-        queryset = self.select_related("author", "parent__author").annotate(
-            like_count=Count("reactions", filter=Q(reactions__kind="like")),
-            helpful_count=Count("reactions", filter=Q(reactions__kind="helpful")),
-        )
-        if viewer is not None and viewer.is_authenticated:
-            mine = Reaction.objects.filter(post=OuterRef("pk"), member=viewer)
-            queryset = queryset.annotate(
-                liked_by_viewer=Exists(mine.filter(kind="like")),
-                helpful_by_viewer=Exists(mine.filter(kind="helpful")),
-            )
-        return queryset.order_by("number")
-
-
 class Post(models.Model):
     """One message in a topic, written in Markdown and stored rendered."""
 
@@ -240,8 +223,6 @@ class Post(models.Model):
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
     is_deleted = models.BooleanField(_("deleted"), default=False)
     is_hidden = models.BooleanField(_("hidden"), default=False)
-
-    objects = PostQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("post")

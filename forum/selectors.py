@@ -1,9 +1,12 @@
 """Reads for the forum pages, each a fixed number of queries whatever the
 number of topics, posts or reactions."""
 
-from django.core.paginator import Page, Paginator
+from dataclasses import dataclass
 
-from .models import Board, Post, Topic
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Max, Q
+
+from .models import Board, Post, Reaction, Topic
 
 TOPICS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
@@ -16,32 +19,66 @@ def board_topics_page(*, board: Board, kind: str = "", page_number=1) -> Page:
     return Paginator(topics, TOPICS_PER_PAGE).get_page(page_number)
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told its total, so it does not count the annotated
-    (grouped) queryset it pages through."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # fills the cached_property
+@dataclass(frozen=True)
+class TopicPage:
+    page_obj: Page  # paginates post numbers; the posts themselves are below
+    posts: list[Post]
+    accepted: Post | None  # shown first on page 1 of an answered question
 
 
-def topic_posts_page(*, topic: Topic, viewer, page_number=1) -> Page:
-    all_posts = Post.objects.filter(topic=topic)
-    posts = all_posts.for_topic_page(viewer=viewer)
-    paginator = _CountedPaginator(posts, POSTS_PER_PAGE, count=all_posts.count())
-    return paginator.get_page(page_number)
+def topic_page(*, topic: Topic, viewer, page_number=1) -> TopicPage:
+    """One page of a topic in three queries: the last post number, the page's
+    posts (with the accepted answer on page 1), and their reaction counts.
 
-
-def topic_accepted_post(*, topic: Topic, viewer) -> Post | None:
-    if topic.accepted_post_id is None:
-        return None
-    return (
-        Post.objects.filter(
-            pk=topic.accepted_post_id, is_deleted=False, is_hidden=False
-        )
-        .for_topic_page(viewer=viewer)
-        .first()
+    Pages are ranges of post numbers (posts are numbered 1, 2, 3 … and only
+    ever soft-deleted), so a late page costs what the first one does: no
+    OFFSET, and no aggregate over the whole topic."""
+    last = Post.objects.filter(topic=topic).aggregate(last=Max("number"))["last"]
+    page_obj = Paginator(range(1, (last or 0) + 1), POSTS_PER_PAGE).get_page(
+        page_number
     )
+    first, final = page_obj.start_index(), page_obj.end_index()
+    wanted = Q(number__gte=first, number__lte=final)
+    accepted_id = None
+    if topic.is_question and topic.accepted_post_id and page_obj.number == 1:
+        accepted_id = topic.accepted_post_id
+        wanted |= Q(pk=accepted_id)
+    rows = list(
+        Post.objects.filter(topic=topic)
+        .filter(wanted)
+        .select_related("author", "parent__author")
+        .order_by("number")
+    )
+    reactions_attach(rows, viewer=viewer)
+    accepted = next(
+        (post for post in rows if post.pk == accepted_id and post.is_visible), None
+    )
+    posts = [post for post in rows if first <= post.number <= final]
+    return TopicPage(page_obj=page_obj, posts=posts, accepted=accepted)
+
+
+def reactions_attach(posts: list[Post], *, viewer) -> None:
+    """Set like_count, helpful_count, liked_by_viewer and helpful_by_viewer on
+    each post, in one query for all of them."""
+    for post in posts:
+        for kind in Reaction.Kind.values:
+            setattr(post, f"{kind}_count", 0)
+            setattr(post, f"{kind}_by_viewer", False)
+    if not posts:
+        return
+    by_id = {post.pk: post for post in posts}
+    counts = Reaction.objects.filter(post_id__in=by_id).values("post_id", "kind")
+    signed_in = viewer is not None and viewer.is_authenticated
+    if signed_in:
+        counts = counts.annotate(
+            total=Count("pk"), mine=Count("pk", filter=Q(member_id=viewer.pk))
+        )
+    else:
+        counts = counts.annotate(total=Count("pk"))
+    for row in counts.order_by():
+        post = by_id[row["post_id"]]
+        setattr(post, f"{row['kind']}_count", row["total"])
+        setattr(post, f"{row['kind']}_by_viewer", bool(row.get("mine")))
 
 
 def post_page_number(post: Post) -> int:

@@ -116,13 +116,10 @@ def _topic_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    page_obj = selectors.topic_posts_page(
+    page = selectors.topic_page(
         topic=topic, viewer=user, page_number=request.GET.get("page")
     )
-    posts = list(page_obj.object_list)
-    accepted = None
-    if topic.is_question and page_obj.number == 1:
-        accepted = selectors.topic_accepted_post(topic=topic, viewer=user)
+    posts, accepted = page.posts, page.accepted
     shown = posts + ([accepted] if accepted else [])
     _annotate_permissions(shown, user=user, topic=topic, is_moderator=is_moderator)
     can_reply = permissions.can_reply(user, topic, is_moderator=is_moderator)
@@ -134,7 +131,7 @@ def _topic_page(
         {
             "topic": topic,
             "board": topic.board,
-            "page_obj": page_obj,
+            "page_obj": page.page_obj,
             "posts": posts,
             "accepted": accepted,
             "is_moderator": is_moderator,

@@ -69,6 +69,13 @@ def test_topic_page_queries_do_not_grow_with_posts_or_reactions(
         response = client.get(topic.get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)
     assert response.content.decode().count('data-testid="post"') == 20 + 1
+    # A plain read writes nothing (no view counters, no session touches).
+    writes = [
+        q["sql"]
+        for q in large.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
 
 
 def test_the_accepted_answer_comes_first_with_a_marker(client, member, other_member):
