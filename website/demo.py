@@ -155,12 +155,13 @@ def _link(page: Page | None = None, label: str = "", url: str = "") -> dict:
 
 @transaction.atomic
 def seed_website(
-    *, authors: list, sections: list[Page] = (), featured: list[Page] = ()
+    *, authors: list, sections: list = (), featured: list[Page] = ()
 ) -> dict:
     """Create the demo home page, articles, standard pages and navigation;
-    return how many of each exist. `sections` (e.g. the course catalogue) lead
-    the header navigation and `featured` pages lead the home page's featured
-    area, so other apps' demo content shows on the front page."""
+    return how many of each exist. `sections` (pages such as the course
+    catalogue, or (label, url) pairs for app views) lead the header navigation
+    and `featured` pages lead the home page's featured area, so other apps'
+    demo content shows on the front page."""
     covers = _seed_covers()
     home = _home_page()
     index = _child(
@@ -219,7 +220,12 @@ def seed_website(
         navigation = NavigationSettings.for_site(site)
         if not navigation.header_links and not navigation.footer_links:
             navigation.header_links = [
-                *(_link(section) for section in sections),
+                *(
+                    _link(label=section[0], url=section[1])
+                    if isinstance(section, tuple)
+                    else _link(section)
+                    for section in sections
+                ),
                 _link(index),
                 _link(standard["about"], "About"),
             ]

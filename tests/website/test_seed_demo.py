@@ -50,6 +50,8 @@ def test_seeded_home_page_leads_to_courses_and_articles(client):
     header = html.split("</header>")[0]
     assert 'href="/courses/"' in header
     assert 'href="/articles/"' in header
+    assert 'href="/community/"' in header
+    assert client.get("/community/").status_code == 200
     featured_courses = [c for c in CoursePage.objects.live() if c.title in html]
     assert len(featured_courses) >= 3
     assert client.get("/courses/").status_code == 200

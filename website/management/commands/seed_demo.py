@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from courses.demo import seed_courses
+from forum.demo import seed_forum
 from members.demo import seed_members
 from members.models import User
 from website.demo import seed_website
@@ -25,9 +26,12 @@ class Command(BaseCommand):
                 User.objects.filter(is_staff=False, groups__isnull=True).order_by("pk")
             )
             catalogue = seed_courses(instructors=authors, learners=learners)
+            forum = seed_forum(
+                members=[*learners, *authors], courses=catalogue["courses"]
+            )
             content = seed_website(
                 authors=authors,
-                sections=[catalogue["catalogue"]],
+                sections=[catalogue["catalogue"], ("Community", "/community/")],
                 featured=catalogue["courses"][:3],
             )
             content.update(
@@ -35,6 +39,8 @@ class Command(BaseCommand):
                     "courses": len(catalogue["courses"]),
                     "skills": len(catalogue["skills"]),
                     "enrolments": len(catalogue["enrollments"]),
+                    "forum boards": len(forum["boards"]),
+                    "forum topics": len(forum["topics"]),
                 }
             )
 
