@@ -215,9 +215,11 @@ class PointsBalance(models.Model):
         indexes = [
             models.Index(
                 # member descending: the board's order (score down, member up)
-                # is this index read backwards, so no query ever sorts.
-                fields=["listed", "earned", "-member"],
+                # is this index read backwards, so no query ever sorts. Partial
+                # (listed only): SQLite cannot range over a bare boolean column.
+                fields=["earned", "-member"],
                 name="points_rank_all_time",
+                condition=models.Q(listed=True),
             )
         ]
 
@@ -386,8 +388,9 @@ class PeriodTotal(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["period", "start", "listed", "total", "-member"],
+                fields=["period", "start", "total", "-member"],
                 name="points_rank_period",
+                condition=models.Q(listed=True),
             )
         ]
 
