@@ -7,6 +7,8 @@ from django.core.management import call_command
 
 from activity.models import Activity
 from courses.models import CoursePage, Enrollment
+from forum.models import Topic
+from gamification.models import PointsBalance
 from members.models import User
 from website.models import ArticlePage
 
@@ -37,6 +39,8 @@ def test_seed_demo_prints_logins_that_work_and_is_idempotent(client):
     assert first["courses"] >= 8
     assert first["articles"] >= 8
     assert first["enrolments"] > 0
+    assert Topic.objects.count() >= 5
+    assert PointsBalance.objects.filter(total__gt=0).count() >= 3
 
     run_seed()
     assert totals() == first

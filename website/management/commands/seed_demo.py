@@ -8,6 +8,7 @@ from django.db import transaction
 
 from courses.demo import seed_courses
 from forum.demo import seed_forum
+from gamification.demo import seed_gamification
 from members.demo import seed_members
 from members.models import User
 from website.demo import seed_website
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             forum = seed_forum(
                 members=[*learners, *authors], courses=catalogue["courses"]
             )
+            game = seed_gamification(learners=learners)
             content = seed_website(
                 authors=authors,
                 sections=[catalogue["catalogue"], ("Community", "/community/")],
@@ -41,6 +43,7 @@ class Command(BaseCommand):
                     "enrolments": len(catalogue["enrollments"]),
                     "forum boards": len(forum["boards"]),
                     "forum topics": len(forum["topics"]),
+                    "check-ins": game["check_ins"],
                 }
             )
 
