@@ -73,3 +73,51 @@ def pytest_collection_modifyitems(items):
     test's database setup — pytest-django's own ordering would otherwise put
     the transactional worker tests after them."""
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture
+def site_tree(transactional_db):
+    """Wagtail's root page, the HomePage, the default Site and the staff groups,
+    created only where missing: transactional tests (browser, concurrency) run
+    after a flush has removed what the data migrations created."""
+    from wagtail.models import Locale, Page, Site
+
+    from members.roles import groups_ensure
+    from website.models import HomePage
+
+    Locale.objects.get_or_create(language_code="en")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    home = HomePage.objects.first()
+    if home is None:
+        home = root.add_child(
+            instance=HomePage(title="Home", slug="home", hero_title="Learn together")
+        )
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={
+            "hostname": "localhost",
+            "port": 80,
+            "site_name": "Lyceum",
+            "root_page": home,
+        },
+    )
+    groups_ensure()
+    return home
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_caches():
+    """Per-process caches (points rules, levels, Django's local-memory cache)
+    would otherwise carry rows from one test's database into the next — after a
+    transactional test's flush those rows no longer exist."""
+    from django.core.cache import cache
+
+    from gamification.levels import levels_clear_cache
+    from gamification.rules import rules_clear_cache
+
+    rules_clear_cache()
+    levels_clear_cache()
+    cache.clear()
+    yield

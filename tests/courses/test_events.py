@@ -387,7 +387,7 @@ def test_event_index_lists_upcoming_events_soonest_first(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_registrations_never_exceed_capacity():
+def test_concurrent_registrations_never_exceed_capacity(site_tree):
     if connection.vendor != "postgresql":
         # Tried: the shared-cache in-memory SQLite test database answers
         # concurrent writers with "database table is locked" at once (no busy

@@ -35,37 +35,6 @@ def pytest_runtest_teardown(item, nextitem):
 
 
 @pytest.fixture
-def site_tree(transactional_db):
-    """Wagtail's root page, the HomePage, the default Site and the staff groups,
-    created only where missing."""
-    from wagtail.models import Locale, Page, Site
-
-    from members.roles import groups_ensure
-    from website.models import HomePage
-
-    Locale.objects.get_or_create(language_code="en")
-    root = Page.get_first_root_node()
-    if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    home = HomePage.objects.first()
-    if home is None:
-        home = root.add_child(
-            instance=HomePage(title="Home", slug="home", hero_title="Learn together")
-        )
-    Site.objects.update_or_create(
-        is_default_site=True,
-        defaults={
-            "hostname": "localhost",
-            "port": 80,
-            "site_name": "Lyceum",
-            "root_page": home,
-        },
-    )
-    groups_ensure()
-    return home
-
-
-@pytest.fixture
 def server(live_server, site_tree) -> str:
     """The live server's base URL, with the page tree in place."""
     return live_server.url
