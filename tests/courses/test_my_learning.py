@@ -102,3 +102,48 @@ def test_my_learning_queries_do_not_grow_with_courses_and_attempts(client, learn
         html = client.get(MY_LEARNING).content.decode()
     assert html.count('data-testid="course-in-progress"') == 7
     assert len(small) == len(large)
+
+
+def test_my_learning_lists_submitted_assignments_with_grades(client, world):
+    from courses.assignment_services import assignment_grade, assignment_submit
+
+    from .conftest import assignment
+
+    teacher = make_user(username="grader")
+    CourseInstructor.objects.create(course=world.course, user=teacher)
+    graded_lesson = make_lesson(
+        world.module, title="Chart project", body=[paragraph(), assignment()]
+    )
+    waiting_lesson = make_lesson(
+        world.module, title="Essay", body=[paragraph(), assignment()]
+    )
+    graded = assignment_submit(
+        user=world.learner,
+        lesson=graded_lesson,
+        block_id="assignment",
+        text="My chart, explained.",
+    )
+    assignment_grade(by=teacher, submission=graded, score=8, feedback="Clear.")
+    assignment_submit(
+        user=world.learner,
+        lesson=waiting_lesson,
+        block_id="assignment",
+        text="A first draft.",
+    )
+    client.force_login(world.learner)
+
+    html = client.get(MY_LEARNING).content.decode()
+
+    rows = html.split('data-testid="assignment-submission"')[1:]
+    assert len(rows) == 2
+    graded_row = next(row for row in rows if "Chart project" in row)
+    waiting_row = next(row for row in rows if "Essay" in row)
+    assert "Graded" in graded_row and "8/10" in graded_row
+    assert "Submitted" in waiting_row and "—" in waiting_row
+
+    # Another learner's submissions never show.
+    client.force_login(make_user(username="someone-else"))
+    assert (
+        'data-testid="assignment-submission"'
+        not in client.get(MY_LEARNING).content.decode()
+    )
