@@ -23,6 +23,8 @@ LYCEUM_APPS = [
     "courses",
     "gamification",
     "forum",
+    "conversations",
+    "paths",
     "website",
 ]
 

@@ -1,0 +1,1 @@
+"""Models of the personalisation engine; each area has its own module."""
