@@ -1,1 +1,3 @@
 """Models of the personalisation engine; each area has its own module."""
+
+from .mastery import *  # noqa: F403
