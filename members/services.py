@@ -8,10 +8,11 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageOps, features
 
 from . import roles
-from .models import User
+from .models import LearningProfile, User
 from .validators import validate_avatar
 
 
@@ -100,3 +101,69 @@ def member_set_roles(*, user: User, instructor: bool, moderator: bool) -> User:
     for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
         user.__dict__.pop(cache, None)
     return user
+
+
+# Learning profile --------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "interest_topic_ids",
+    "experience",
+    "weekly_minutes",
+    "preferred_formats",
+    "preferred_language",
+    "city",
+    "personalisation",
+    "mentoring_available",
+)
+
+
+def learning_profile_get(*, user: User) -> LearningProfile:
+    """The member's learning profile; an unsaved one with the defaults if they
+    have none yet (reading never writes). 1 query."""
+    profile = LearningProfile.objects.filter(user=user).first()
+    return profile if profile is not None else LearningProfile(user=user)
+
+
+@transaction.atomic
+def learning_profile_update(*, user: User, **fields) -> LearningProfile:
+    """Save some of the profile's answers (keys of PROFILE_FIELDS); the rest
+    keep their values. Invalid values raise ValidationError and change nothing."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not learning profile fields: {sorted(unknown)}")
+    profile, _created = LearningProfile.objects.select_for_update().get_or_create(
+        user=user
+    )
+    for name, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(profile, name, value)
+    if "preferred_formats" in fields:
+        profile.preferred_formats = sorted(set(profile.preferred_formats or []))
+    if "interest_topic_ids" in fields:
+        profile.interest_topic_ids = sorted(set(profile.interest_topic_ids or []))
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def learning_profile_mark_onboarding(
+    *, user: User, offered: bool = False, finished: bool = False
+) -> LearningProfile:
+    """Note that onboarding was offered (the member is sent there only once)
+    and/or finished. Earlier times are kept."""
+    profile, _created = LearningProfile.objects.select_for_update().get_or_create(
+        user=user
+    )
+    now = timezone.now()
+    changed = []
+    if (offered or finished) and profile.onboarding_offered_at is None:
+        profile.onboarding_offered_at = now
+        changed.append("onboarding_offered_at")
+    if finished and profile.onboarded_at is None:
+        profile.onboarded_at = now
+        changed.append("onboarded_at")
+    if changed:
+        profile.save(update_fields=[*changed, "updated_at"])
+    return profile

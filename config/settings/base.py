@@ -178,6 +178,9 @@ LYCEUM_AVATAR_MAX_BYTES = env_int("LYCEUM_AVATAR_MAX_BYTES", 5 * 1024 * 1024)
 LYCEUM_AVATAR_MAX_PIXELS = env_int("LYCEUM_AVATAR_MAX_PIXELS", 4096 * 4096)
 LYCEUM_AVATAR_MIN_SIDE = 64
 LYCEUM_AVATAR_SIZE = 256  # stored avatars are at most this many pixels a side
+# Where a member is sent once, on their first arrival after sign-up or log-in
+# (members.adapters); empty turns the offer off.
+LYCEUM_ONBOARDING_URL = env_str("LYCEUM_ONBOARDING_URL", "/paths/start/")
 
 # Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en"
