@@ -54,6 +54,7 @@ VERBS: dict[str, Verb] = {
         Verb("logged-in", ADL_VERBS + "logged-in", ("site",)),
         Verb("logged-out", ADL_VERBS + "logged-out", ("site",)),
         Verb("responded", ADL + "responded", ("survey",)),
+        Verb("sent", AS + "send", ("conversation",)),
         Verb("voided", ADL + "voided", ("activity",)),
     )
 }

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import moderation_views, views
+from . import moderation_views, search_views, views
 
 app_name = "forum"
 
 urlpatterns = [
     path("", views.board_list, name="boards"),
+    path("search/", search_views.search_page, name="search"),
     path("t/<int:pk>/", views.topic_detail, name="topic"),
     path("t/<int:pk>/reply/", views.reply_create, name="reply"),
     path("p/<int:pk>/", views.post_detail, name="post"),

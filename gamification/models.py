@@ -14,11 +14,12 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from activity.vocabulary import VERBS
 
 # Verbs a rule may pay for. Log-ins, log-outs and launches are presence, not
-# effort; `earned` and `redeemed` are written by gamification itself.
+# effort; `earned` and `redeemed` are written by gamification itself; paying
+# for private messages (`sent`) would pay for spam.
 PAYABLE_VERBS = tuple(
     name
     for name in VERBS
-    if name not in {"logged-in", "logged-out", "launched", "earned", "redeemed"}
+    if name not in {"logged-in", "logged-out", "launched", "earned", "redeemed", "sent"}
 )
 OBJECT_TYPES = sorted({t for v in PAYABLE_VERBS for t in VERBS[v].object_types})
 
@@ -491,3 +492,9 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} redeemed {self.reward_id} ({self.status})"
+
+
+# Badges and challenges live in their own modules; imported here so Django
+# registers them with the app.
+from .badge_models import BadgeAward, BadgeClass, IssuerSettings  # noqa: E402, F401
+from .challenge_models import Challenge, ChallengeCompletion  # noqa: E402, F401
