@@ -1,15 +1,78 @@
 """Reads for the forum pages, each a fixed number of queries whatever the
-number of topics, posts or reactions."""
+number of topics, posts or reactions.
+
+Private groups: every read of boards, topics or posts — here, in other apps
+(search, notifications, feeds) — starts from `visible_boards(viewer)`,
+`topics_visible_to(viewer)` or `posts_visible_to(viewer)`, which leave out
+what the viewer may not see (and add no query of their own)."""
 
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 
-from .models import Board, Post, Reaction, Topic
+from . import permissions
+from .models import Board, Group, GroupMembership, Post, Reaction, Topic
 
 TOPICS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
+
+
+# Visibility -------------------------------------------------------------------
+
+
+def active_group_ids(viewer) -> QuerySet:
+    """The groups the viewer is an active member of, as a subquery."""
+    return GroupMembership.objects.filter(
+        member_id=viewer.pk, status=GroupMembership.Status.ACTIVE
+    ).values("group_id")
+
+
+def board_visibility_q(viewer, *, is_moderator: bool | None = None, via: str = "") -> Q:
+    """A filter keeping the boards `viewer` may read: boards outside any group,
+    public groups' boards, and private groups' boards to their active members.
+    Site moderators read everything. `via` is the path to the board from the
+    model being filtered ("board__" for topics, "topic__board__" for posts)."""
+    if is_moderator is None:
+        is_moderator = permissions.member_is_moderator(viewer)
+    if is_moderator:
+        return Q()
+    keep = Q(**{f"{via}group__isnull": True}) | Q(
+        **{f"{via}group__visibility": Group.Visibility.PUBLIC}
+    )
+    if permissions.member_is_active(viewer):
+        keep |= Q(**{f"{via}group__in": active_group_ids(viewer)})
+    return keep
+
+
+def visible_boards(viewer, *, is_moderator: bool | None = None) -> QuerySet:
+    """Boards the viewer may read (archived ones included)."""
+    return Board.objects.filter(board_visibility_q(viewer, is_moderator=is_moderator))
+
+
+def topics_visible_to(viewer, *, is_moderator: bool | None = None) -> QuerySet:
+    """Topics the viewer may read: in a board they may read, and not hidden by
+    a moderator (moderators see hidden topics too)."""
+    if is_moderator is None:
+        is_moderator = permissions.member_is_moderator(viewer)
+    topics = Topic.objects.filter(
+        board_visibility_q(viewer, is_moderator=is_moderator, via="board__")
+    )
+    return topics if is_moderator else topics.filter(is_hidden=False)
+
+
+def posts_visible_to(viewer, *, is_moderator: bool | None = None) -> QuerySet:
+    """Posts whose text the viewer may read: in a topic they may read, not
+    deleted, and not hidden (moderators see hidden posts too)."""
+    if is_moderator is None:
+        is_moderator = permissions.member_is_moderator(viewer)
+    posts = Post.objects.filter(
+        board_visibility_q(viewer, is_moderator=is_moderator, via="topic__board__"),
+        is_deleted=False,
+    )
+    if is_moderator:
+        return posts
+    return posts.filter(topic__is_hidden=False, is_hidden=False)
 
 
 def board_topics_page(*, board: Board, kind: str = "", page_number=1) -> Page:
