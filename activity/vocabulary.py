@@ -26,7 +26,7 @@ ADL_VERBS = "https://w3id.org/xapi/adl/verbs/"
 VERBS: dict[str, Verb] = {
     verb.name: verb
     for verb in (
-        Verb("registered", ADL + "registered", ("course", "event", "site")),
+        Verb("registered", ADL + "registered", ("course", "event", "site", "path")),
         Verb("launched", ADL + "launched", ("lesson",)),
         Verb("experienced", ADL + "experienced", ("lesson", "article", "video")),
         Verb("answered", ADL + "answered", ("question",)),
@@ -55,6 +55,7 @@ VERBS: dict[str, Verb] = {
         Verb("logged-out", ADL_VERBS + "logged-out", ("site",)),
         Verb("responded", ADL + "responded", ("survey",)),
         Verb("sent", AS + "send", ("conversation",)),
+        Verb("skipped", TINCAN + "skipped", ("path",)),
         Verb("voided", ADL + "voided", ("activity",)),
     )
 }

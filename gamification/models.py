@@ -15,11 +15,21 @@ from activity.vocabulary import VERBS
 
 # Verbs a rule may pay for. Log-ins, log-outs and launches are presence, not
 # effort; `earned` and `redeemed` are written by gamification itself; paying
-# for private messages (`sent`) would pay for spam.
+# for private messages (`sent`) would pay for spam, and for skipping a path
+# step (`skipped`) would reward not learning.
 PAYABLE_VERBS = tuple(
     name
     for name in VERBS
-    if name not in {"logged-in", "logged-out", "launched", "earned", "redeemed", "sent"}
+    if name
+    not in {
+        "logged-in",
+        "logged-out",
+        "launched",
+        "earned",
+        "redeemed",
+        "sent",
+        "skipped",
+    }
 )
 OBJECT_TYPES = sorted({t for v in PAYABLE_VERBS for t in VERBS[v].object_types})
 
