@@ -44,6 +44,7 @@ VERBS: dict[str, Verb] = {
         Verb("shared", ADL + "shared", ("project", "article", "course")),
         Verb("voted", "voted", ("poll",)),
         Verb("flagged", AS + "flag-as-inappropriate", ("post",)),
+        Verb("mentioned", "mentioned", ("post",)),
         Verb("joined", AS + "join", ("group",)),
         Verb("left", AS + "leave", ("group",)),
         Verb("followed", AS + "follow", ("board", "topic", "member")),

@@ -16,7 +16,8 @@ from activity.vocabulary import VERBS
 # Verbs a rule may pay for. Log-ins, log-outs and launches are presence, not
 # effort; `earned` and `redeemed` are written by gamification itself; paying
 # for private messages (`sent`) would pay for spam, and for skipping a path
-# step (`skipped`) would reward not learning.
+# step (`skipped`) would reward not learning, and for @mentions (`mentioned`)
+# would pay for name-dropping.
 PAYABLE_VERBS = tuple(
     name
     for name in VERBS
@@ -29,6 +30,7 @@ PAYABLE_VERBS = tuple(
         "redeemed",
         "sent",
         "skipped",
+        "mentioned",
     }
 )
 OBJECT_TYPES = sorted({t for v in PAYABLE_VERBS for t in VERBS[v].object_types})
