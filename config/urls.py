@@ -16,6 +16,7 @@ urlpatterns = [
     path("search/", website_views.search, name="search"),
     path("learn/", include("courses.urls")),
     path("community/", include("forum.urls")),
+    path("paths/", include("paths.urls")),
     path("messages/", include("conversations.urls")),
     path("help/", include("website.help_urls")),
     path("", include("gamification.urls")),

@@ -438,7 +438,10 @@ def _insert_remediation(request, ordered, by_skill, chains, items) -> list[Entry
     for failure in request.failures:
         failed = items.get(failure.item)
         ceiling = failed.difficulty if failed else 3
-        weak = [s for s in failure.skills if mastery.get(s, 0.0) < threshold]
+        # Only skills the goal needs: a failure elsewhere is not this path's.
+        weak = [
+            s for s in failure.skills if s in chains and mastery.get(s, 0.0) < threshold
+        ]
         targets: list[tuple[int, int]] = []  # (skill to work on, weak skill)
         for skill in weak:
             for prerequisite in sorted(request.prerequisites.get(skill, ())):
@@ -481,6 +484,7 @@ def _insert_remediation(request, ordered, by_skill, chains, items) -> list[Entry
                     "chain": chain,
                     "mastery": round(float(mastery.get(skill, 0.0)), 2),
                     "failed_item": failure.item,
+                    "weak": weak_skill,
                 }
                 inserted.append((item.id, skill, REMEDIATION, reason))
         if not inserted:

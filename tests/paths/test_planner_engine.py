@@ -270,6 +270,7 @@ def test_failing_a_quiz_inserts_easier_lessons_on_the_weak_prerequisite():
         "chain": [ANALYSIS, WRANGLING, PYTHON],
         "mastery": 0.0,
         "failed_item": 402,
+        "weak": WRANGLING,
     }
     assert all(s.item != 402 for s in remediation)
 
@@ -279,6 +280,11 @@ def test_remediation_stays_below_the_failed_quiz_difficulty():
     remediation = [s for s in failed.steps if s.origin == REMEDIATION]
     assert [s.item for s in remediation] == [501]
     assert ids(failed).index(501) == ids(failed).index(102) - 1
+
+
+def test_a_failed_quiz_outside_the_goal_changes_nothing():
+    result = plan(request(goal_skills=[STATS], failures=[Failure(102, (PYTHON,))]))
+    assert ids(result) == [301]
 
 
 def test_a_failed_quiz_on_a_mastered_skill_needs_no_remediation():
