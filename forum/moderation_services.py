@@ -68,7 +68,9 @@ def post_report(*, reporter, post: Post, reason: str, details: str = "") -> Repo
     """Flag a post for the moderators (once per member and post)."""
     if not permissions.member_is_active(reporter):
         raise PermissionDenied(_("Log in to report a post."))
-    post = Post.objects.select_related("topic").get(pk=post.pk)
+    post = Post.objects.select_related("topic__board__group").get(pk=post.pk)
+    if not permissions.can_view_topic(reporter, post.topic):
+        raise PermissionDenied(_("This conversation is not open to you."))
     if post.author_id == reporter.pk:
         raise ValidationError(ERRORS["own_post"], code="own_post")
     if not post.is_visible:

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from . import moderation_services, permissions
+from . import moderation_services, permissions, selectors
 from .forms import form_add_service_errors
 from .models import ModerationAction, Post, Report, Topic
-from .views import denied_response, post_url
+from .views import _visible_post, denied_response, post_url
 
 
 class ReportForm(forms.Form):
@@ -45,7 +45,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponse:
 
 @login_required
 def post_report(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=pk)
+    post = _visible_post(request, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,13 +84,17 @@ def _moderators_only(request: HttpRequest) -> None:
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     _moderators_only(request)
+    # Only what this moderator may read: all of it for site moderators; the
+    # filter keeps private groups private if the queue is ever opened wider.
+    boards = selectors.visible_boards(request.user).values("pk")
     reports = (
         Report.objects.open()
+        .filter(post__topic__board__in=boards)
         .select_related("post__topic__board", "post__author", "reporter")
         .order_by("created_at", "pk")[:100]
     )
     hidden_posts = (
-        Post.objects.filter(is_hidden=True)
+        Post.objects.filter(is_hidden=True, topic__board__in=boards)
         .select_related("topic", "author")
         .order_by("-pk")[:20]
     )
@@ -102,7 +106,9 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         "forum/moderation_queue.html",
         {
             "reports": reports,
-            "open_count": Report.objects.open().count(),
+            "open_count": Report.objects.open()
+            .filter(post__topic__board__in=boards)
+            .count(),
             "hidden_posts": hidden_posts,
             "actions": actions,
         },

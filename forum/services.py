@@ -13,7 +13,8 @@ from activity.models import Activity
 from activity.services import activity_record
 from core.markdown import markdown_to_html
 
-from . import permissions
+from . import permissions, reading_services
+from .mentions import mention_handles, mentionable_members, mentions_link
 from .models import (
     BODY_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -22,9 +23,18 @@ from .models import (
     Post,
     PostRevision,
     Reaction,
+    Subscription,
     Topic,
 )
 from .moderation_services import moderation_log
+from .poll_services import ERRORS as POLL_ERRORS
+from .poll_services import PollDraft, poll_attach, poll_clean
+from .project_services import (
+    CleanProject,
+    ProjectDraft,
+    project_attach,
+    project_clean,
+)
 
 TITLE_MIN_LENGTH = 5
 
@@ -56,6 +66,14 @@ ERRORS = {
     "post_gone": _("This post has been removed, so it can no longer be used."),
     "own_post": _("You can't react to your own post."),
     "bad_parent": _("You can only reply to a post in the same topic."),
+    "not_visible": _("This conversation is not open to you."),
+    "join_group": _(
+        "This board belongs to a group: join the group to start topics and reply."
+    ),
+    "project_only": _(
+        "Images, links and skills belong to projects: choose “Project” as the "
+        "kind, or remove them."
+    ),
 }
 
 
@@ -113,6 +131,52 @@ def _board_open(board: Board) -> None:
         raise ValidationError(ERRORS["board_archived"], code="board_archived")
 
 
+def _require_board_member(user, board: Board, *, is_moderator: bool | None = None):
+    """Group boards take posts from their group's members (and moderators);
+    a private group's board does not even admit it exists to others."""
+    if not permissions.can_view_board(user, board, is_moderator=is_moderator):
+        raise PermissionDenied(ERRORS["not_visible"])
+    if not permissions.can_post_in_board(user, board, is_moderator=is_moderator):
+        raise PermissionDenied(ERRORS["join_group"])
+
+
+def _require_visible_post(user, post: Post) -> None:
+    topic = Topic.objects.select_related("board__group").get(pk=post.topic_id)
+    if not permissions.can_view_topic(user, topic):
+        raise PermissionDenied(ERRORS["not_visible"])
+
+
+def render_body(body: str, *, board: Board) -> tuple[str, list]:
+    """A post's HTML with its @mentions linked, and the members it mentions
+    (active members who may read the board)."""
+    html = markdown_to_html(body)
+    handles = mention_handles(html)
+    if not handles:
+        return html, []
+    members = mentionable_members(handles, board=board)
+    return mentions_link(html, members), list(members.values())
+
+
+def _record_mentions(*, post: Post, topic: Topic, mentioned: list) -> None:
+    """One `mentioned` activity per member named in a post (not its author);
+    an edit that adds a name records only the new one."""
+    for member in mentioned:
+        if member.pk == post.author_id:
+            continue
+        activity_record(
+            actor=post.author,
+            verb="mentioned",
+            object_type="post",
+            object_id=post.pk,
+            idempotency_key=f"mentioned:post:{post.pk}:{member.pk}",
+            context={
+                "mentioned_id": member.pk,
+                "topic_id": topic.pk,
+                "board_id": topic.board_id,
+            },
+        )
+
+
 def _locked_topic(topic: Topic) -> Topic:
     """Re-read the topic under a row lock, so concurrent replies number
     their posts and count replies one after the other."""
@@ -140,11 +204,21 @@ def topic_create(
     title: str,
     body: str,
     kind: str = Topic.Kind.DISCUSSION,
+    poll: PollDraft | None = None,
+    project: ProjectDraft | None = None,
 ) -> Topic:
-    """Start a topic in a board: the topic and its opening post."""
+    """Start a topic in a board: the topic and its opening post, and its poll
+    and project details when given. Every field is checked first (errors keyed
+    by form field, all at once), so a refusal writes nothing."""
     _require_member(author)
-    board = Board.objects.get(pk=board.pk)
+    board = Board.objects.select_related("group").get(pk=board.pk)
+    is_moderator = permissions.member_is_moderator(author)
+    _require_board_member(author, board, is_moderator=is_moderator)
     _board_open(board)
+    if poll is not None and not permissions.can_create_poll(
+        author, is_moderator=is_moderator
+    ):
+        raise PermissionDenied(POLL_ERRORS["no_privilege"])
     errors: dict[str, list] = {}
     try:
         title = _clean_title(title)
@@ -156,6 +230,20 @@ def topic_create(
         errors.update(error.message_dict)
     if kind not in Topic.Kind.values:
         errors["kind"] = [_("Choose discussion, question or project.")]
+    clean_poll = clean_project = None
+    if poll is not None:
+        clean_poll, poll_errors = poll_clean(poll)
+        errors.update(poll_errors)
+    if project is not None and not project.is_empty():
+        if kind != Topic.Kind.PROJECT:
+            errors.setdefault("kind", []).append(ERRORS["project_only"])
+        else:
+            clean_project, project_errors = project_clean(project)
+            errors.update(project_errors)
+    if kind == Topic.Kind.PROJECT and clean_project is None:
+        clean_project = CleanProject(
+            images=[], links=[], skills=[], feedback_wanted=False
+        )
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -167,12 +255,13 @@ def topic_create(
         created_at=now,
         last_activity_at=now,
     )
-    Post.objects.create(
+    html, mentioned = render_body(body, board=board)
+    post = Post.objects.create(
         topic=topic,
         number=1,
         author=author,
         body_markdown=body,
-        body_html=markdown_to_html(body),
+        body_html=html,
         created_at=now,
     )
     activity_record(
@@ -181,9 +270,24 @@ def topic_create(
         object_type="topic",
         object_id=topic.pk,
         idempotency_key=f"created:topic:{topic.pk}",
-        context={"kind": kind, "board_id": board.pk, "course_id": board.course_id},
+        context={
+            "kind": kind,
+            "board_id": board.pk,
+            "course_id": board.course_id,
+            "group_id": board.group_id,
+        },
         timestamp=now,
     )
+    _record_mentions(post=post, topic=topic, mentioned=mentioned)
+    reading_services.topic_follow_quietly(
+        member=author, topic=topic, reason=Subscription.Reason.CREATED
+    )
+    reading_services.topic_read_own_post(member=author, topic_id=topic.pk, number=1)
+    if clean_poll is not None:
+        poll_attach(topic=topic, draft=clean_poll, actor=author)
+    if clean_project is not None:
+        # Last: it writes files, and removes them itself if it fails.
+        project_attach(topic=topic, project=clean_project, author=author)
     return topic
 
 
@@ -192,8 +296,9 @@ def post_reply(*, author, topic: Topic, body: str, parent: Post | None = None) -
     """Reply in a topic (optionally to one of its posts)."""
     _require_member(author)
     topic = _locked_topic(topic)
-    _board_open(topic.board)
     is_moderator = permissions.member_is_moderator(author)
+    _require_board_member(author, topic.board, is_moderator=is_moderator)
+    _board_open(topic.board)
     if topic.is_hidden and not is_moderator:
         raise ValidationError(ERRORS["topic_hidden"], code="topic_hidden")
     if topic.is_locked and not is_moderator:
@@ -203,13 +308,14 @@ def post_reply(*, author, topic: Topic, body: str, parent: Post | None = None) -
         raise ValidationError(ERRORS["bad_parent"], code="bad_parent")
     now = timezone.now()
     number = (topic.posts.aggregate(last=Max("number"))["last"] or 0) + 1
+    html, mentioned = render_body(body, board=topic.board)
     post = Post.objects.create(
         topic=topic,
         number=number,
         author=author,
         parent=parent,
         body_markdown=body,
-        body_html=markdown_to_html(body),
+        body_html=html,
         created_at=now,
     )
     Topic.objects.filter(pk=topic.pk).update(
@@ -230,6 +336,13 @@ def post_reply(*, author, topic: Topic, body: str, parent: Post | None = None) -
         },
         timestamp=now,
     )
+    _record_mentions(post=post, topic=topic, mentioned=mentioned)
+    reading_services.topic_follow_quietly(
+        member=author, topic=topic, reason=Subscription.Reason.REPLIED
+    )
+    reading_services.topic_read_own_post(
+        member=author, topic_id=topic.pk, number=number
+    )
     return post
 
 
@@ -237,9 +350,15 @@ def post_reply(*, author, topic: Topic, body: str, parent: Post | None = None) -
 def post_edit(*, editor, post: Post, body: str) -> Post:
     """Change a post's text, keeping the previous text as a revision."""
     _require_member(editor)
-    post = Post.objects.select_for_update().select_related("topic").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic__board__group", "author")
+        .get(pk=post.pk)
+    )
     if post.is_deleted:
         raise ValidationError(ERRORS["post_gone"], code="post_gone")
+    if not permissions.can_view_topic(editor, post.topic):
+        raise PermissionDenied(ERRORS["not_visible"])
     if not permissions.can_edit_post(editor, post):
         if post.author_id == editor.pk and not post.is_hidden:
             raise PermissionDenied(ERRORS["edit_window"])
@@ -252,9 +371,11 @@ def post_edit(*, editor, post: Post, body: str) -> Post:
         post=post, body_markdown=post.body_markdown, edited_by=editor, created_at=now
     )
     post.body_markdown = body
-    post.body_html = markdown_to_html(body)
+    post.body_html, mentioned = render_body(body, board=post.topic.board)
     post.edited_at = now
     post.save(update_fields=["body_markdown", "body_html", "edited_at"])
+    if post.author is not None:
+        _record_mentions(post=post, topic=post.topic, mentioned=mentioned)
     if post.author_id != editor.pk:
         moderation_log(
             moderator=editor, action=ModerationAction.Action.EDIT_POST, post=post
@@ -297,6 +418,7 @@ def answer_accept(*, actor, post: Post) -> Topic:
     later moves the mark and voids the earlier acceptance."""
     _require_member(actor)
     post = Post.objects.get(pk=post.pk)
+    _require_visible_post(actor, post)
     topic = _locked_topic(post.topic)
     if topic.kind != Topic.Kind.QUESTION:
         raise ValidationError(ERRORS["not_a_question"], code="not_a_question")
@@ -346,6 +468,7 @@ def reaction_toggle(*, member, post: Post, kind: str) -> bool:
     if kind not in Reaction.Kind.values:
         raise ValidationError(_("Choose like or helpful."), code="bad_kind")
     post = Post.objects.select_related("topic").get(pk=post.pk)
+    _require_visible_post(member, post)
     if post.author_id == member.pk:
         raise PermissionDenied(ERRORS["own_post"])
     if not post.is_visible:

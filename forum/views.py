@@ -1,6 +1,8 @@
 """Forum pages. Views parse input and call a service or selector; whether a
 member may act is decided by the services (the buttons shown here only
-mirror forum.permissions)."""
+mirror forum.permissions). What a viewer may read comes from the selectors'
+visibility filters, so a private group's board, topic or post answers 404 to
+anyone outside it."""
 
 from dataclasses import dataclass
 
@@ -9,12 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .forms import PostEditForm, ReplyForm, TopicForm, form_add_service_errors
+from .forms import NewTopicForm, PostEditForm, ReplyForm, form_add_service_errors
 from .models import Board, Post, Reaction, Topic
+
+QUOTE_MAX_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -37,17 +42,31 @@ def post_url(post: Post) -> str:
 
 
 def _visible_topic(request: HttpRequest, pk: int) -> tuple[Topic, bool]:
-    topic = get_object_or_404(
-        Topic.objects.select_related("board__course", "author"), pk=pk
-    )
+    """The topic with the viewer's follow, read and group state, or 404 if
+    the viewer may not read it (hidden topics: moderators only; private
+    groups: their members) — others can't tell it exists."""
     is_moderator = permissions.member_is_moderator(request.user)
-    if not permissions.can_view_topic(request.user, topic, is_moderator=is_moderator):
-        raise Http404  # hidden topics: moderators only; others can't tell it exists
+    try:
+        topic = selectors.topic_for_viewer(
+            pk=pk, viewer=request.user, is_moderator=is_moderator
+        )
+    except Topic.DoesNotExist:
+        raise Http404 from None
     return topic, is_moderator
 
 
+def _visible_post(request: HttpRequest, pk: int) -> Post:
+    """A post in a topic the viewer may read (its own text may be removed)."""
+    topics = selectors.topics_visible_to(request.user)
+    return get_object_or_404(
+        Post.objects.select_related("topic__board__group", "author"),
+        pk=pk,
+        topic__in=topics,
+    )
+
+
 def board_list(request: HttpRequest) -> HttpResponse:
-    boards = list(Board.objects.listing())
+    boards = list(selectors.visible_boards(request.user).listing())
     return render(
         request,
         "forum/board_list.html",
@@ -58,13 +77,35 @@ def board_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _board_or_404(request: HttpRequest, slug: str) -> tuple[Board, bool]:
+    is_moderator = permissions.member_is_moderator(request.user)
+    try:
+        board = selectors.board_for_viewer(
+            slug=slug, viewer=request.user, is_moderator=is_moderator
+        )
+    except Board.DoesNotExist:
+        raise Http404 from None
+    return board, is_moderator
+
+
+def _may_post(user, board: Board, *, is_moderator: bool) -> bool:
+    if not permissions.member_is_active(user):
+        return False
+    if board.group_id is None or is_moderator:
+        return True
+    return bool(getattr(board, "viewer_in_group", False))
+
+
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    board = get_object_or_404(Board.objects.select_related("course"), slug=slug)
+    board, is_moderator = _board_or_404(request, slug)
     kind = request.GET.get("kind", "")
     if kind not in Topic.Kind.values:
         kind = ""
     page_obj = selectors.board_topics_page(
-        board=board, kind=kind, page_number=request.GET.get("page")
+        board=board,
+        kind=kind,
+        page_number=request.GET.get("page"),
+        viewer=request.user,
     )
     return render(
         request,
@@ -76,12 +117,16 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "kind": kind,
             "kinds": Topic.Kind.choices,
             "extra_query": f"kind={kind}" if kind else "",
+            "may_post": _may_post(request.user, board, is_moderator=is_moderator),
         },
     )
 
 
-def _annotate_permissions(posts, *, user, topic: Topic, is_moderator: bool) -> None:
+def _annotate_permissions(
+    posts, *, user, topic: Topic, is_moderator: bool, can_reply: bool
+) -> None:
     can_accept = permissions.can_accept_answer(user, topic, is_moderator=is_moderator)
+    read = getattr(topic, "viewer_read", None)
     for post in posts:
         post.can_edit = permissions.can_edit_post(user, post, is_moderator=is_moderator)
         post.can_delete = permissions.can_delete_post(
@@ -89,6 +134,7 @@ def _annotate_permissions(posts, *, user, topic: Topic, is_moderator: bool) -> N
         )
         post.can_react = permissions.can_react(user, post)
         post.can_report = permissions.can_report(user, post)
+        post.can_quote = can_reply and post.is_visible
         post.can_accept = (
             can_accept
             and post.number > 1
@@ -96,6 +142,9 @@ def _annotate_permissions(posts, *, user, topic: Topic, is_moderator: bool) -> N
             and post.pk != topic.accepted_post_id
         )
         post.is_accepted = post.pk == topic.accepted_post_id
+        # New since the viewer last read this topic (never-read topics are new
+        # as a whole, so their posts carry no marks).
+        post.is_new = read is not None and post.number > read
         post.reactions_shown = [
             ReactionShown(
                 kind=kind,
@@ -105,6 +154,38 @@ def _annotate_permissions(posts, *, user, topic: Topic, is_moderator: bool) -> N
             )
             for kind, label in Reaction.Kind.choices
         ]
+
+
+def quote_markdown(post: Post) -> str:
+    """A reply's opening: the post as a Markdown quote with its author and a
+    link back to it."""
+    text = post.body_markdown
+    if len(text) > QUOTE_MAX_CHARS:
+        text = text[:QUOTE_MAX_CHARS].rstrip() + " …"
+    who = f"@{post.author.username}" if post.author else _("A former member")
+    link = reverse("forum:post", args=[post.pk])
+    attribution = _("%(who)s [wrote](%(link)s):") % {"who": who, "link": link}
+    quoted = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    return f"> {attribution}\n>\n{quoted}\n\n"
+
+
+def _reply_form(request: HttpRequest, topic: Topic) -> ReplyForm:
+    """An empty reply form; `?reply_to=` sets the post replied to and
+    `?quote=` also opens the reply with that post quoted."""
+    quote_id = request.GET.get("quote", "")
+    if quote_id.isdigit():
+        quoted = (
+            Post.objects.filter(
+                pk=int(quote_id), topic=topic, is_deleted=False, is_hidden=False
+            )
+            .select_related("author")
+            .first()
+        )
+        if quoted is not None:
+            return ReplyForm(
+                initial={"parent": quoted.pk, "body": quote_markdown(quoted)}
+            )
+    return ReplyForm(initial={"parent": request.GET.get("reply_to")})
 
 
 def _topic_page(
@@ -121,10 +202,22 @@ def _topic_page(
     )
     posts, accepted = page.posts, page.accepted
     shown = posts + ([accepted] if accepted else [])
-    _annotate_permissions(shown, user=user, topic=topic, is_moderator=is_moderator)
-    can_reply = permissions.can_reply(user, topic, is_moderator=is_moderator)
+    can_reply = permissions.can_reply(
+        user,
+        topic,
+        is_moderator=is_moderator,
+        in_group=bool(getattr(topic, "viewer_in_group", False)),
+    )
+    _annotate_permissions(
+        shown, user=user, topic=topic, is_moderator=is_moderator, can_reply=can_reply
+    )
     if can_reply and reply_form is None:
-        reply_form = ReplyForm(initial={"parent": request.GET.get("reply_to")})
+        reply_form = _reply_form(request, topic)
+    poll = getattr(topic, "poll", None)
+    project = getattr(topic, "project", None)
+    poll_state = selectors.poll_state(poll=poll, viewer=user) if poll else None
+    first_page = page.page_obj.number == 1
+    signed_in = permissions.member_is_active(user)
     return render(
         request,
         "forum/topic_detail.html",
@@ -138,6 +231,22 @@ def _topic_page(
             "can_reply": can_reply,
             "reply_form": reply_form,
             "topic_actions": _topic_actions(topic) if is_moderator else [],
+            "poll": poll_state,
+            "can_vote": bool(poll_state)
+            and can_reply
+            and not poll_state.has_voted
+            and not poll_state.is_closed,
+            "project": selectors.project_shown(project=project)
+            if project and first_page
+            else None,
+            "signed_in": signed_in,
+            "follows": bool(getattr(topic, "viewer_follows", False)),
+            # The read position moves forward by a POST the page sends once
+            # shown (see docs/FORUM.md): a plain GET writes nothing.
+            "read_up_to": posts[-1].number if signed_in and posts else 0,
+            "can_add_poll": not poll
+            and signed_in
+            and (topic.author_id == user.pk or is_moderator),
         },
         status=status,
     )
@@ -161,17 +270,30 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
-    board = get_object_or_404(Board, slug=slug)
-    form = TopicForm(request.POST or None, initial={"kind": request.GET.get("kind")})
-    status = 200
+    board, is_moderator = _board_or_404(request, slug)
+    if not _may_post(request.user, board, is_moderator=is_moderator):
+        return denied_response(request, PermissionDenied(services.ERRORS["join_group"]))
+    with_poll = permissions.can_create_poll(request.user, is_moderator=is_moderator)
+    form = NewTopicForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind")},
+        with_poll=with_poll,
+    )
     if request.method == "POST" and form.is_valid():
+        kind = form.cleaned_data["kind"]
+        project = form.project_draft()
         try:
             topic = services.topic_create(
                 author=request.user,
                 board=board,
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
-                kind=form.cleaned_data["kind"],
+                kind=kind,
+                poll=form.poll_draft(),
+                project=project
+                if kind == Topic.Kind.PROJECT or not project.is_empty()
+                else None,
             )
         except PermissionDenied as error:
             return denied_response(request, error)
@@ -180,10 +302,11 @@ def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Your topic is up."))
             return redirect(topic)
-    if form.errors:
-        status = 400
     return render(
-        request, "forum/topic_form.html", {"board": board, "form": form}, status=status
+        request,
+        "forum/topic_form.html",
+        {"board": board, "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -217,7 +340,7 @@ def reply_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("topic__board"), pk=pk)
+    post = _visible_post(request, pk)
     if not permissions.can_edit_post(request.user, post):
         # The service would refuse too; say why before the member types.
         if post.is_deleted:
@@ -248,7 +371,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
+    post = _visible_post(request, pk)
     try:
         action(post)
     except PermissionDenied as error:
@@ -313,5 +436,4 @@ def post_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A post's permanent link: its place on its topic's pages."""
-    post = get_object_or_404(Post.objects.select_related("topic"), pk=pk)
-    return redirect(post_url(post))
+    return redirect(post_url(_visible_post(request, pk)))
