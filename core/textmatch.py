@@ -24,6 +24,10 @@ WORD_FEATURES = 2**20
 CHAR_FEATURES = 2**19
 # Long bodies add little beyond their first pages and slow the fit down.
 MAX_TEXT_CHARS = 6000
+# A document that shares no word with the query needs this much character
+# similarity to count (typos, word forms: "keybord accessibilty"); unrelated
+# text stays below ~0.08 on the demo content.
+CHAR_ONLY_MIN = 0.15
 
 
 class _SparseIdf:
@@ -150,12 +154,13 @@ class TextIndex:
         limit: int = 5,
         kinds: Iterable[str] | None = None,
         allowed: Callable[[str], bool] | None = None,
-        min_score: float = 0.12,
+        min_score: float = 0.05,
     ) -> list[Match]:
         """The best `limit` documents for `text`, best first.
 
-        A document must share at least one word (or word pair, stop words
-        aside) with the text: character n-grams alone match too much. `kinds`
+        A document must share at least one word (stop words aside) with the
+        text, or be close in character n-grams alone (CHAR_ONLY_MIN), since
+        short character runs are common to any two English texts. `kinds`
         keeps only those kinds; `allowed(id)` is asked in rank order until
         `limit` documents pass, so filtering per reader costs nothing for the
         documents never reached."""
@@ -163,7 +168,8 @@ class TextIndex:
         if not len(word_scores):
             return []
         combined = self.word_weight * word_scores + (1 - self.word_weight) * char_scores
-        keep = (word_scores > 0) & (combined >= min_score)
+        related = (word_scores > 0) | (char_scores >= CHAR_ONLY_MIN)
+        keep = related & (combined >= min_score)
         if kinds is not None:
             keep &= np.isin(self.kinds, list(kinds))
         candidates = np.flatnonzero(keep)
