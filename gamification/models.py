@@ -504,3 +504,9 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} redeemed {self.reward_id} ({self.status})"
+
+
+# Badges and challenges live in their own modules; imported here so Django
+# registers them with the app.
+from .badge_models import BadgeAward, BadgeClass, IssuerSettings  # noqa: E402, F401
+from .challenge_models import Challenge, ChallengeCompletion  # noqa: E402, F401

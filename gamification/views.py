@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import badge_selectors, selectors
 from .forms import GameProfileForm
 from .reward_services import reward_redeem
 from .services import game_profile_get, game_profile_update
@@ -22,6 +22,7 @@ def _progress_page(request, *, form=None, status=200):
             "summary": selectors.points_summary(member=request.user),
             "streak": selectors.streak_status(member=request.user),
             "entries": selectors.ledger_recent(member=request.user),
+            "badges": badge_selectors.member_badges(member=request.user),
             "form": form or GameProfileForm(instance=profile),
         },
         status=status,
