@@ -68,6 +68,16 @@ class SkillMastery(models.Model):
     probability = models.FloatField(_("mastery probability"), default=0.0)
     attempts = models.PositiveIntegerField(_("answers"), default=0)
     correct = models.PositiveIntegerField(_("correct answers"), default=0)
+    recent_wins = models.FloatField(
+        _("recent correct answers"),
+        default=0.0,
+        help_text=_("Correct answers discounted by each later answer on the skill."),
+    )
+    recent_fails = models.FloatField(
+        _("recent wrong answers"),
+        default=0.0,
+        help_text=_("Wrong answers discounted by each later answer on the skill."),
+    )
     evidence = models.FloatField(
         _("forum evidence"),
         default=0.0,
