@@ -12,6 +12,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 __all__ = [
     "KnowledgeState",
+    "MasteryEvidence",
     "MasteryModelFit",
     "MasterySettings",
     "MasterySource",
@@ -120,6 +121,49 @@ class SkillMastery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.skill_id}: {self.probability:.2f}"
+
+
+class MasteryEvidence(models.Model):
+    """One piece of forum or project evidence counted in a skill's estimate
+    (an accepted answer, a reviewed assignment): kept so that when the activity
+    is voided (the answer is un-accepted) exactly its weight is taken back."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    skill = models.ForeignKey(
+        "courses.Skill",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("skill"),
+    )
+    weight = models.FloatField(_("weight"))
+    source = models.CharField(_("source"), max_length=40)
+    activity = models.ForeignKey(
+        "activity.Activity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("activity"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mastery evidence")
+        verbose_name_plural = _("mastery evidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "skill"], name="one_evidence_per_activity_skill"
+            )
+        ]
+        indexes = [models.Index(fields=["member", "skill"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.skill_id}: +{self.weight} ({self.source})"
 
 
 class MasteryModelFit(models.Model):
