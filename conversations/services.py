@@ -7,6 +7,7 @@ the log is read by every consumer, and private words stay private."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -116,7 +117,7 @@ def _check_rate(sender, *, now) -> None:
     if now - sender.date_joined >= timedelta(days=config.new_account_days):
         return
     # One start at a time per new account, so two tabs can't both squeeze in.
-    type(sender).objects.select_for_update().filter(pk=sender.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=sender.pk).first()
     started = Conversation.objects.filter(
         started_by=sender, created_at__gte=now - timedelta(hours=1)
     ).count()

@@ -81,7 +81,12 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def thread(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = _participation_or_404(request, pk)
+    participants = selectors.participants_if_member(
+        member=request.user, conversation_id=pk
+    )
+    if not participants:
+        raise Http404
+    participant = next(p for p in participants if p.member_id == request.user.pk)
     conversation = participant.conversation
     form = ReplyForm(request.POST or None)
     status = 200
@@ -102,7 +107,7 @@ def thread(request: HttpRequest, pk: int) -> HttpResponse:
     if status == 200 and form.errors:
         status = 400
     shown = selectors.thread(
-        conversation=conversation,
+        participants=participants,
         member=request.user,
         page_number=request.GET.get("page"),
     )
