@@ -22,7 +22,7 @@ def _follow_wanted(request: HttpRequest) -> bool:
 @login_required
 @require_POST
 def board_follow(request: HttpRequest, slug: str) -> HttpResponse:
-    board, _is_moderator = _board_or_404(request, slug)
+    board = _board_or_404(request, slug)
     follow = _follow_wanted(request)
     try:
         reading_services.follow_set(member=request.user, board=board, follow=follow)

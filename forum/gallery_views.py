@@ -39,7 +39,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
 
 
 def board_gallery(request: HttpRequest, slug: str) -> HttpResponse:
-    board, _is_moderator = _board_or_404(request, slug)
+    board = _board_or_404(request, slug)
     return _gallery(
         request,
         heading=_("Projects in %(board)s") % {"board": board.name},

@@ -8,8 +8,8 @@ the words the title holds, then by recency.
 
 Only what the reader may see is searched: visible posts (not deleted, not
 hidden) of visible topics in boards the reader can see (private groups:
-members only). A page of results is 2 queries (count and page) plus the
-reader's visible boards, whatever the number of posts."""
+members only, via forum.selectors). A page of results is 2 queries (count
+and page), whatever the number of posts."""
 
 import re
 from dataclasses import dataclass
@@ -20,7 +20,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Board, Post
+from .models import Post
+from .selectors import board_visibility_q, visible_boards
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX_LENGTH = 200
@@ -30,8 +31,9 @@ _WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
 
 
 def visible_board_ids(viewer) -> list[int]:
-    """The boards whose topics `viewer` may read (one query)."""
-    return list(Board.objects.values_list("pk", flat=True))
+    """The boards whose topics `viewer` may read (one query); private groups'
+    boards only for their members (forum.selectors.visible_boards)."""
+    return list(visible_boards(viewer).values_list("pk", flat=True))
 
 
 def query_words(query: str) -> list[str]:
@@ -46,11 +48,14 @@ def query_words(query: str) -> list[str]:
 
 
 def _visible_posts(viewer) -> QuerySet[Post]:
+    """Posts in boards the viewer may read (the private-group rule, inside the
+    same query); hidden and deleted posts and hidden topics are left out for
+    everyone, moderators included — search results quote the text."""
     return Post.objects.filter(
+        board_visibility_q(viewer, via="topic__board__"),
         is_deleted=False,
         is_hidden=False,
         topic__is_hidden=False,
-        topic__board_id__in=visible_board_ids(viewer),
     )
 
 

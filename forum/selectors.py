@@ -9,6 +9,7 @@ what the viewer may not see (and add no query of their own)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.models import Permission
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
@@ -62,21 +63,44 @@ def active_group_ids(viewer) -> QuerySet:
     ).values("group_id")
 
 
+def moderator_check(viewer, *, is_moderator: bool | None = None) -> bool | Q:
+    """Whether the viewer is a site moderator: True or False when that is
+    known without a query, else a Q to put in the filtered query itself (the
+    `members.moderate_members` permission, given directly or through a group,
+    as `permissions.member_is_moderator` checks it) — so the visibility
+    filters below add no query of their own."""
+    if is_moderator is not None:
+        return is_moderator
+    if not permissions.member_is_active(viewer):
+        return False
+    if viewer.is_staff or viewer.is_superuser:
+        return True
+    granted = Permission.objects.filter(
+        codename="moderate_members", content_type__app_label="members"
+    ).filter(Q(user=viewer) | Q(group__user=viewer))
+    return Q(Exists(granted))
+
+
+def _unless_moderator(keep: Q, moderator: bool | Q) -> Q:
+    """`keep`, or everything for a moderator."""
+    if moderator is True:
+        return Q()
+    if moderator is False:
+        return keep
+    return keep | moderator
+
+
 def board_visibility_q(viewer, *, is_moderator: bool | None = None, via: str = "") -> Q:
     """A filter keeping the boards `viewer` may read: boards outside any group,
-    public groups' boards, and private groups' boards to their active members.
-    Site moderators read everything. `via` is the path to the board from the
+    public groups' boards, private groups' boards to their active members, and
+    everything to site moderators. `via` is the path to the board from the
     model being filtered ("board__" for topics, "topic__board__" for posts)."""
-    if is_moderator is None:
-        is_moderator = permissions.member_is_moderator(viewer)
-    if is_moderator:
-        return Q()
     keep = Q(**{f"{via}group__isnull": True}) | Q(
         **{f"{via}group__visibility": Group.Visibility.PUBLIC}
     )
     if permissions.member_is_active(viewer):
         keep |= Q(**{f"{via}group__in": active_group_ids(viewer)})
-    return keep
+    return _unless_moderator(keep, moderator_check(viewer, is_moderator=is_moderator))
 
 
 def visible_boards(viewer, *, is_moderator: bool | None = None) -> QuerySet:
@@ -87,26 +111,22 @@ def visible_boards(viewer, *, is_moderator: bool | None = None) -> QuerySet:
 def topics_visible_to(viewer, *, is_moderator: bool | None = None) -> QuerySet:
     """Topics the viewer may read: in a board they may read, and not hidden by
     a moderator (moderators see hidden topics too)."""
-    if is_moderator is None:
-        is_moderator = permissions.member_is_moderator(viewer)
-    topics = Topic.objects.filter(
-        board_visibility_q(viewer, is_moderator=is_moderator, via="board__")
+    moderator = moderator_check(viewer, is_moderator=is_moderator)
+    return Topic.objects.filter(
+        board_visibility_q(viewer, is_moderator=is_moderator, via="board__"),
+        _unless_moderator(Q(is_hidden=False), moderator),
     )
-    return topics if is_moderator else topics.filter(is_hidden=False)
 
 
 def posts_visible_to(viewer, *, is_moderator: bool | None = None) -> QuerySet:
     """Posts whose text the viewer may read: in a topic they may read, not
     deleted, and not hidden (moderators see hidden posts too)."""
-    if is_moderator is None:
-        is_moderator = permissions.member_is_moderator(viewer)
-    posts = Post.objects.filter(
+    moderator = moderator_check(viewer, is_moderator=is_moderator)
+    return Post.objects.filter(
         board_visibility_q(viewer, is_moderator=is_moderator, via="topic__board__"),
+        _unless_moderator(Q(topic__is_hidden=False, is_hidden=False), moderator),
         is_deleted=False,
     )
-    if is_moderator:
-        return posts
-    return posts.filter(topic__is_hidden=False, is_hidden=False)
 
 
 # Boards and topics --------------------------------------------------------------
@@ -151,7 +171,7 @@ def _viewer_annotations(viewer, *, board_ref: str, topic_ref: str | None) -> dic
     return annotations
 
 
-def board_for_viewer(*, slug: str, viewer, is_moderator: bool) -> Board:
+def board_for_viewer(*, slug: str, viewer, is_moderator: bool | None = None) -> Board:
     """A board the viewer may read, with `viewer_in_group` and `viewer_follows`
     (raises Board.DoesNotExist otherwise: private boards are not admitted)."""
     return (
@@ -508,9 +528,8 @@ def member_groups(*, member, viewer) -> list[Group]:
         memberships__member=member,
         memberships__status=GroupMembership.Status.ACTIVE,
     )
-    if not permissions.member_is_moderator(viewer):
-        visible = Q(visibility=Group.Visibility.PUBLIC)
-        if _signed_in(viewer):
-            visible |= Q(pk__in=active_group_ids(viewer))
-        groups = groups.filter(visible)
+    visible = Q(visibility=Group.Visibility.PUBLIC)
+    if _signed_in(viewer):
+        visible |= Q(pk__in=active_group_ids(viewer))
+    groups = groups.filter(_unless_moderator(visible, moderator_check(viewer)))
     return list(groups.order_by("name"))

@@ -77,27 +77,26 @@ def board_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _board_or_404(request: HttpRequest, slug: str) -> tuple[Board, bool]:
-    is_moderator = permissions.member_is_moderator(request.user)
+def _board_or_404(request: HttpRequest, slug: str) -> Board:
+    """A board the viewer may read, or 404 (private groups' boards do not
+    admit they exist)."""
     try:
-        board = selectors.board_for_viewer(
-            slug=slug, viewer=request.user, is_moderator=is_moderator
-        )
+        return selectors.board_for_viewer(slug=slug, viewer=request.user)
     except Board.DoesNotExist:
         raise Http404 from None
-    return board, is_moderator
 
 
-def _may_post(user, board: Board, *, is_moderator: bool) -> bool:
+def _may_post(user, board: Board) -> bool:
+    """Whether to offer "New topic" (the service decides for real)."""
     if not permissions.member_is_active(user):
         return False
-    if board.group_id is None or is_moderator:
+    if board.group_id is None or getattr(board, "viewer_in_group", False):
         return True
-    return bool(getattr(board, "viewer_in_group", False))
+    return permissions.member_is_moderator(user)
 
 
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    board, is_moderator = _board_or_404(request, slug)
+    board = _board_or_404(request, slug)
     kind = request.GET.get("kind", "")
     if kind not in Topic.Kind.values:
         kind = ""
@@ -117,7 +116,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "kind": kind,
             "kinds": Topic.Kind.choices,
             "extra_query": f"kind={kind}" if kind else "",
-            "may_post": _may_post(request.user, board, is_moderator=is_moderator),
+            "may_post": _may_post(request.user, board),
         },
     )
 
@@ -270,10 +269,10 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def topic_create(request: HttpRequest, slug: str) -> HttpResponse:
-    board, is_moderator = _board_or_404(request, slug)
-    if not _may_post(request.user, board, is_moderator=is_moderator):
+    board = _board_or_404(request, slug)
+    if not _may_post(request.user, board):
         return denied_response(request, PermissionDenied(services.ERRORS["join_group"]))
-    with_poll = permissions.can_create_poll(request.user, is_moderator=is_moderator)
+    with_poll = permissions.can_create_poll(request.user)
     form = NewTopicForm(
         request.POST or None,
         request.FILES or None,

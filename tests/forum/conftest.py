@@ -72,3 +72,72 @@ def moderator():
 @pytest.fixture
 def board():
     return make_board(name="General", slug="general")
+
+
+def make_group(*, owner=None, **kwargs):
+    """A group with its owner as an active member."""
+    from forum.models import Group as ForumGroup
+    from forum.models import GroupMembership
+
+    kwargs.setdefault("name", f"Group {next(_ids)}")
+    kwargs.setdefault("slug", kwargs["name"].lower().replace(" ", "-"))
+    group = ForumGroup.objects.create(**kwargs)
+    if owner is not None:
+        join(group, owner, role=GroupMembership.Role.OWNER)
+    return group
+
+
+def join(group, member, *, role="member", status="active"):
+    from django.utils import timezone
+
+    from forum.models import GroupMembership
+
+    return GroupMembership.objects.create(
+        group=group,
+        member=member,
+        role=role,
+        status=status,
+        joined_at=timezone.now() if status == "active" else None,
+    )
+
+
+def image_bytes(size=(640, 480), image_format="PNG", color=(30, 120, 200)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, format=image_format)
+    return out.getvalue()
+
+
+def upload(name="shot.png", content=None, content_type="image/png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content or image_bytes(), content_type)
+
+
+def grant_poll_level(member):
+    """Give the member the points of a level that may create polls (the
+    default levels: Contributor at 400)."""
+    from gamification.models import PointsBalance
+
+    PointsBalance.objects.update_or_create(
+        member=member, defaults={"total": 5000, "earned": 5000}
+    )
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded project images go to a throwaway directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def private_group(member):
+    """A private group owned by `member`, with one board and one topic."""
+    group = make_group(owner=member, name="Night Owls", visibility="private")
+    board = make_board(name="Owls board", slug="owls", group=group)
+    make_topic(board=board, author=member, title="Secret plans for the study night")
+    return group

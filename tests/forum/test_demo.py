@@ -1,14 +1,27 @@
 import pytest
 from django.db.models import F
+from PIL import Image
 
 from activity.models import Activity
 from forum.demo import seed_forum
-from forum.models import Board, Post, Reaction, Report, Topic
-from tests.courses.conftest import make_catalogue, make_course
+from forum.models import (
+    Board,
+    Group,
+    GroupMembership,
+    PollBallot,
+    Post,
+    Project,
+    ProjectImage,
+    Reaction,
+    Report,
+    Subscription,
+    Topic,
+)
+from tests.courses.conftest import make_catalogue, make_course, make_skill
 
 from .conftest import make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 
 @pytest.fixture
@@ -23,13 +36,28 @@ def world():
         )
     ]
     members = [make_user(first_name=name) for name in ("Ada", "Ben", "Cleo", "Dev")]
+    for slug in ("python-basics", "data-visualisation", "user-research"):
+        make_skill(name=slug.replace("-", " ").title(), slug=slug)
     return members, courses
 
 
 def counts():
     return tuple(
         model.objects.count()
-        for model in (Board, Topic, Post, Reaction, Report, Activity)
+        for model in (
+            Board,
+            Topic,
+            Post,
+            Reaction,
+            Report,
+            Activity,
+            Group,
+            GroupMembership,
+            Project,
+            ProjectImage,
+            PollBallot,
+            Subscription,
+        )
     )
 
 
@@ -51,6 +79,44 @@ def test_seed_forum_builds_boards_threads_answers_and_reactions(world):
     assert {"created", "replied", "accepted", "liked", "flagged"} <= verbs
     # No one reacts to their own post, even in the demo.
     assert not Reaction.objects.filter(post__author_id=F("member_id")).exists()
+
+
+def test_seed_forum_adds_groups_projects_a_poll_follows_and_mentions(world):
+    members, courses = world
+    result = seed_forum(members=members, courses=courses)
+    public, private = (
+        Group.objects.get(slug="data-study-circle"),
+        Group.objects.get(slug="career-changers"),
+    )
+    assert {g.pk for g in result["groups"]} == {public.pk, private.pk}
+    assert private.is_private and not public.is_private
+    assert public.courses.filter(pk=courses[0].pk).exists()
+    assert private.memberships.filter(status="pending").count() == 1
+    assert Board.objects.filter(group=private).exists()
+    assert Topic.objects.filter(board__group=private, kind="project").exists()
+    # Projects with real images and thumbnails, skills where the catalogue has them.
+    weather = Project.objects.get(topic__title__contains="weather dashboard")
+    assert weather.feedback_wanted and weather.images.count() == 2
+    assert set(weather.skills.values_list("slug", flat=True)) == {
+        "python-basics",
+        "data-visualisation",
+    }
+    for image in ProjectImage.objects.all():
+        with Image.open(image.thumbnail.path) as thumb:
+            assert thumb.size == (480, 360) and thumb.format == "WEBP"
+        assert image.alt_text
+    assert result["projects"] >= 4
+    # A poll with votes, follows, and a mention linked to the member.
+    poll_topic = Topic.objects.get(title__startswith="What should our next")
+    assert poll_topic.poll.ballots.count() == 3
+    assert Subscription.objects.filter(board__isnull=False).count() == 3
+    mention = Activity.objects.filter(verb="mentioned").first()
+    assert mention is not None
+    post = Post.objects.get(pk=mention.object_id)
+    mentioned = next(m for m in members if m.pk == mention.context["mentioned_id"])
+    assert f"/community/u/{mentioned.username}/" in post.body_html
+    verbs = set(Activity.objects.values_list("verb", flat=True))
+    assert {"shared", "voted", "joined", "followed", "mentioned"} <= verbs
 
 
 def test_seed_forum_is_idempotent(world):
