@@ -104,6 +104,29 @@ def mastery_rows_for_page(member):
     )
 
 
+def evidence_skill_ids_for_board(board_id) -> list[int]:
+    """The skills of the course a forum board belongs to (one query; none for
+    boards outside a course)."""
+    if not isinstance(board_id, int):
+        return []
+    return sorted(
+        Skill.objects.filter(courses__forum_boards__id=board_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+def evidence_skill_ids_for_lesson(lesson_id) -> list[int]:
+    """The skills a lesson teaches (one query)."""
+    if not isinstance(lesson_id, int):
+        return []
+    return sorted(
+        Skill.objects.filter(lessons__id=lesson_id)
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 @memoize
 def default_params() -> dict:
     """The shipped parameters (fitted on ASSISTments 2009 by

@@ -4,6 +4,7 @@ comes from environment variables (see README "Configuration")."""
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import email_settings_from_url, env_bool, env_int, env_list, env_str
@@ -250,6 +251,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.send_event_reminders",
         "schedule": 15 * 60,
         "options": {"expires": 14 * 60},
+    },
+    # Nightly (03:15 site time): refit the mastery model from the site's answers.
+    "mastery-refit": {
+        "task": "paths.tasks.refit_mastery_model",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 3600},
     },
 }
 
