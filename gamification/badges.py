@@ -92,11 +92,7 @@ def criteria_sentence(badge: BadgeClass) -> str:
         what = f"“{badge.verb}”"
         if badge.object_type:
             what += f" ({badge.object_type})"
-        text = ngettext("%(what)s once.", "%(what)s %(n)d times.", n) % {
-            "what": what,
-            "n": n,
-        }
-        text = str(_("Reach: %(goal)s") % {"goal": text})
+        text = str(_("Reach %(n)d × %(what)s.") % {"n": n, "what": what})
         if badge.success_only:
             text += " " + str(_("Only successful results count."))
     elif badge.kind == Kind.STREAK:

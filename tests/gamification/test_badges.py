@@ -368,7 +368,7 @@ def test_criteria_read_as_sentences():
     assert criteria_sentence(BadgeClass(kind=Kind.STREAK, count=7)) == (
         "Learn on 7 days in a row."
     )
-    assert "10 times" in criteria_sentence(
+    assert "Reach 10 × “completed” (lesson)." == criteria_sentence(
         BadgeClass(kind=Kind.COUNT, verb="completed", object_type="lesson", count=10)
     )
     assert criteria_sentence(BadgeClass(kind=Kind.COURSE, repeatable=True)) == (
