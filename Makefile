@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run install migrate demo test lint format check migrations-check pytest \
-	chromium bench ci clean
+	chromium obv bench ci clean
 
 run: install migrate demo  ## set everything up and serve the demo site
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -26,7 +26,7 @@ migrate: install
 demo: install  ## load the demo content and members (idempotent)
 	$(PY) manage.py seed_demo
 
-test: install chromium lint check migrations-check pytest  ## everything CI runs
+test: install chromium obv lint check migrations-check pytest  ## everything CI runs
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -51,6 +51,19 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# The Open Badges 2.0 validator (badgecheck) in its own venv: its pins clash
+# with the project's. tests/gamification/test_openbadges_validator.py runs it.
+OBV := .venv-obv
+OBV_REQUIREMENTS := tests/gamification/obv-requirements.txt
+OBV_STAMP := $(OBV)/.installed-$(shell sha1sum $(OBV_REQUIREMENTS) | cut -c1-12)
+
+obv: $(OBV_STAMP)
+
+$(OBV_STAMP): $(OBV_REQUIREMENTS)
+	test -x $(OBV)/bin/python || $(PYTHON) -m venv $(OBV)
+	$(OBV)/bin/python -m pip install --quiet --no-deps -r $(OBV_REQUIREMENTS)
+	rm -f $(OBV)/.installed-* && touch $@
 
 bench: install  ## benchmarks print JSON, one object per script
 	@for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done
