@@ -98,3 +98,37 @@ def test_query_words_and_highlight_helpers():
 def test_the_community_index_links_to_search(client):
     html = client.get(reverse("forum:boards")).content.decode()
     assert f'href="{URL}"' in html
+
+
+def _private_board():
+    from forum.models import Group, GroupMembership
+
+    group = Group.objects.create(
+        name="Night owls", slug="night-owls", visibility=Group.Visibility.PRIVATE
+    )
+    insider = make_user()
+    GroupMembership.objects.create(group=group, member=insider)
+    pending = make_user()
+    GroupMembership.objects.create(
+        group=group, member=pending, status=GroupMembership.Status.PENDING
+    )
+    return make_board(name="Owls only", group=group), insider, pending
+
+
+def test_a_private_groups_topics_are_found_by_its_members_only(client):
+    board, insider, pending = _private_board()
+    topic = make_topic(board=board, title="Secret owl plans", body="nocturne meetup")
+    make_topic(title="Public owl talk", body="nocturne is a nice word")
+    outsider = make_user()
+    for viewer in (None, outsider, pending):
+        assert [p.topic_id for p in found("nocturne", viewer)] != []
+        assert topic.pk not in [p.topic_id for p in found("nocturne", viewer)]
+    assert topic.pk in [p.topic_id for p in found("nocturne", insider)]
+    client.force_login(outsider)
+    html = client.get(URL, {"q": "nocturne owl"}).content.decode()
+    assert "Public <mark>owl</mark> talk" in html
+    assert "Secret" not in html
+    assert "meetup" not in html
+    client.force_login(insider)
+    html = client.get(URL, {"q": "owl"}).content.decode()
+    assert "Secret <mark>owl</mark> plans" in html

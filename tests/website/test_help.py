@@ -19,9 +19,13 @@ pytestmark = pytest.mark.django_db
 CSV_ANSWER = "Pass sep=';' to pandas read_csv and the semicolon columns split."
 
 
-def answered_question(*, title, body, answer=CSV_ANSWER, board=None):
+def answered_question(*, title, body, answer=CSV_ANSWER, board=None, author=None):
     topic = make_topic(
-        title=title, body=body, kind="question", board=board or make_board()
+        title=title,
+        body=body,
+        kind="question",
+        board=board or make_board(),
+        author=author or make_user(),
     )
     reply = make_post(topic=topic, body_markdown=answer)
     forum_services.answer_accept(actor=topic.author, post=reply)
@@ -229,3 +233,48 @@ def test_the_new_topic_form_carries_the_suggestions_box(client):
     assert "data-help-similar" in html
     assert reverse("help:similar") in html
     assert "help-similar.js" in html
+
+
+def test_a_private_groups_answered_question_never_reaches_a_non_member():
+    from forum.models import Group, GroupMembership
+
+    group = Group.objects.create(
+        name="Night owls", slug="night-owls", visibility=Group.Visibility.PRIVATE
+    )
+    insider = make_user()
+    GroupMembership.objects.create(group=group, member=insider)
+    board = make_board(name="Owls only", group=group)
+    secret = answered_question(
+        title="How do I read a CSV file with semicolons in pandas?",
+        body="Asked inside the private group.",
+        board=board,
+        author=insider,
+    )
+    outsider = make_user()
+    for member in (None, outsider):
+        assert help_search(query="pandas csv semicolons", member=member) == []
+    assert titles(help_search(query="pandas csv semicolons", member=insider)) == [
+        secret.title
+    ]
+
+
+def test_the_similar_fragment_keeps_private_questions_private(client):
+    from forum.models import Group, GroupMembership
+
+    group = Group.objects.create(
+        name="Night owls", slug="night-owls", visibility=Group.Visibility.PRIVATE
+    )
+    insider = make_user()
+    GroupMembership.objects.create(group=group, member=insider)
+    secret = answered_question(
+        title="Private: pandas csv semicolons",
+        body="Asked inside the private group.",
+        board=make_board(name="Owls only", group=group),
+        author=insider,
+    )
+    client.force_login(make_user())
+    html = client.get(
+        reverse("help:similar"), {"q": "pandas csv semicolons"}
+    ).content.decode()
+    assert secret.title not in html
+    assert secret.get_absolute_url() not in html
