@@ -412,7 +412,6 @@ class PathOverview:
     uncovered: list[str]
     total: int
     done_count: int
-    threshold: float
 
     @property
     def percent(self) -> int:
@@ -481,10 +480,11 @@ def reason_text(
     return text
 
 
-def path_overview(*, member, threshold: float) -> PathOverview | None:
-    """Everything the "My path" page shows. 4 queries (path, profile, steps,
-    goal skills) however many steps there are, with the catalogue cached."""
-    path = learning_path_for(member)
+def path_overview(*, member, path: LearningPath | None = None) -> PathOverview | None:
+    """Everything the "My path" page shows. 4 queries (path unless given,
+    profile, steps, goal skills) however many steps there are, with the
+    catalogue cached."""
+    path = path or learning_path_for(member)
     if path is None:
         return None
     profile = learning_profile_for(member)
@@ -578,7 +578,6 @@ def path_overview(*, member, threshold: float) -> PathOverview | None:
         uncovered=[names.get(s, "?") for s in summary.get("uncovered", [])],
         total=len(done) + sum(len(w.steps) for w in weeks.values()),
         done_count=len(done),
-        threshold=threshold,
     )
 
 

@@ -22,6 +22,7 @@ from courses.models import CoursePage, LessonPage, Skill
 from members.models import LearningProfile
 from members.services import learning_profile_mark_onboarding, learning_profile_update
 
+from . import mastery as mastery_api
 from .engine import planner
 from .models import (
     CareerTrack,
@@ -49,35 +50,21 @@ PLACEMENT_PER_SKILL = 2
 PLACEMENT_MAX_QUESTIONS = 12
 PLACEMENT_REUSE = datetime.timedelta(hours=12)
 
-# With personalisation "basic", plans read only what the member stated: their
-# self-assessed level (0 not at all … 4 expert) and placement results.
-STATED_LEVEL_MASTERY = {0: 0.05, 1: 0.25, 2: 0.5, 3: 0.7, 4: 0.85}
-
 
 def stated_mastery(
     levels: Mapping[int, int], placement: Mapping[int, tuple[int, int]]
 ) -> dict[int, float]:
-    """Mastery from what the member said and their placement quizzes only: a
-    placement with every one of two or more answers right counts as mastery."""
-    mastery = {s: STATED_LEVEL_MASTERY.get(int(v), 0.0) for s, v in levels.items()}
+    """Mastery from what the member stated only — their self-assessed levels
+    and placement results, valued as the mastery model seeds them — for plans
+    with personalisation "basic"."""
+    mastery = {
+        s: mastery_api.SELF_LEVEL_MASTERY.get(int(v), 0.0) for s, v in levels.items()
+    }
     for skill, (right, asked) in placement.items():
-        if asked <= 0:
-            continue
-        share = right / asked
-        estimate = 0.05 + (0.93 if asked >= 2 else 0.6) * share
-        mastery[skill] = max(mastery.get(skill, 0.0), round(estimate, 4))
+        if asked > 0:
+            estimate = mastery_api.placement_mastery(right, asked)
+            mastery[skill] = max(mastery.get(skill, 0.0), round(estimate, 4))
     return mastery
-
-
-def _mastery():
-    """The mastery model's API (paths.mastery), imported when first needed."""
-    from . import mastery
-
-    return mastery
-
-
-def mastery_threshold() -> float:
-    return _mastery().mastery_threshold()
 
 
 # Goals -----------------------------------------------------------------------
@@ -270,7 +257,7 @@ def path_replan(*, member, now: datetime.datetime | None = None):
 def _mastery_inputs(member, profile, skill_ids, catalogue):
     """(mastery, failures) as the member's personalisation level allows."""
     if profile.personalisation == Personalisation.FULL:
-        mastery = _mastery().mastery_map(member, skill_ids=skill_ids)
+        mastery = mastery_api.mastery_map(member, skill_ids=skill_ids)
         return mastery, open_failures(member, catalogue)
     if profile.personalisation == Personalisation.BASIC:
         return (
@@ -289,7 +276,7 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
     spec = goal_spec(path, catalogue, mode)
     chains = planner.prerequisite_closure(spec.skills, catalogue.prerequisites)
     mastery, failures = _mastery_inputs(member, profile, list(chains), catalogue)
-    threshold = _mastery().mastery_threshold()
+    threshold = mastery_api.mastery_threshold()
     steps = list(path.steps.all())
     done = done_page_ids(member)
 
@@ -593,7 +580,7 @@ def self_assessment_save(*, member, levels: Mapping[int, int]) -> dict[int, int]
             member=member, skill_id=skill_id, defaults={"level": level}
         )
     if clean:
-        _mastery().seed_mastery(member=member, levels=clean, source="self")
+        mastery_api.seed_mastery(member=member, levels=clean, source="self")
     path_replan(member=member)
     return clean
 
@@ -778,7 +765,7 @@ def placement_submit(
     attempt.submitted_at = timezone.now()
     attempt.save(update_fields=["results", "submitted_at"])
     if results:
-        _mastery().seed_from_placement(
+        mastery_api.seed_from_placement(
             member=member, results={s: (r, t) for s, (r, t) in results.items()}
         )
     path_replan(member=member)

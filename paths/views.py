@@ -64,10 +64,8 @@ def my_path(request):
     path = learning_path_for(request.user)
     if path is not None and path.content_version != content_version():
         # Content was published or changed since the last plan: pick it up.
-        services.path_replan(member=request.user)
-    overview = path_overview(
-        member=request.user, threshold=services.mastery_threshold()
-    )
+        path = services.path_replan(member=request.user)
+    overview = path_overview(member=request.user, path=path)
     return TemplateResponse(request, "paths/my_path.html", {"overview": overview})
 
 

@@ -321,13 +321,13 @@ def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
     ordered: list[Entry] = []
     placed: set[int] = set()
     for skill in needed:
-        candidates = [i for i in by_skill.get(skill, ()) if i.id not in placed]
         for item in chosen_by_skill.get(skill, ()):
             if item.id not in placed:
                 placed.add(item.id)
                 ordered.append(
                     (item.id, skill, LEARNER, _reason(chains, mastery, skill))
                 )
+        candidates = [i for i in by_skill.get(skill, ()) if i.id not in placed]
         if not candidates:
             continue
         fitting = [i for i in candidates if _format_ok(i, prefs)]

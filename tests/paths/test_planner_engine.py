@@ -323,6 +323,7 @@ def test_learner_decisions_survive_re_planning():
     result = plan(request(decisions=swapped))
     order = ids(result)
     assert 301 not in order and 101 not in order
+    assert 102 in order  # the rest of the swapped lesson's course stays
     assert next(s for s in result.steps if s.item == 501).origin == LEARNER
     assert order.index(401) < order.index(201)
 
