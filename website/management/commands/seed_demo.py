@@ -6,6 +6,7 @@ capability contributes its own `seed_*` function; this command composes them."""
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from conversations.demo import seed_conversations
 from courses.demo import seed_courses
 from forum.demo import seed_forum
 from gamification.demo import seed_gamification
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             forum = seed_forum(
                 members=[*learners, *authors], courses=catalogue["courses"]
             )
+            conversations = seed_conversations(members=[*learners, *authors])
             game = seed_gamification(learners=learners)
             content = seed_website(
                 authors=authors,
@@ -43,6 +45,7 @@ class Command(BaseCommand):
                     "enrolments": len(catalogue["enrollments"]),
                     "forum boards": len(forum["boards"]),
                     "forum topics": len(forum["topics"]),
+                    "private conversations": len(conversations["conversations"]),
                     "check-ins": game["check_ins"],
                 }
             )
