@@ -55,6 +55,8 @@ PARAMS_CACHE_SECONDS = 300
 # Self-assessed levels (0 not at all … 4 expert) and the mastery a learner with
 # no answers yet starts from; the same scale as the planner's "basic" level.
 SELF_LEVEL_MASTERY = {0: 0.05, 1: 0.25, 2: 0.5, 3: 0.7, 4: 0.85}
+# What an evidence source shows as on "My skills" (anything else: the forum).
+EVIDENCE_SOURCES = {"scored": MasterySource.REVIEWED}
 HELD_OUT_SHARE = 0.2  # members whose answers score a refit (by a stable hash)
 MAX_SKILLS_PER_CALL = 200
 
@@ -423,7 +425,7 @@ def record_evidence(
         rows.values(),
         engine=mastery_engine(settings),
         threshold=float(settings.threshold),
-        source=MasterySource.FORUM,
+        source=EVIDENCE_SOURCES.get(source, MasterySource.FORUM),
         now=timezone.now(),
         fields=["evidence"],
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mastery_views, views
 
 app_name = "paths"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("placement/", views.placement, name="placement"),
     path("adopt/<int:page_id>/", views.adopt, name="adopt"),
     path("steps/<int:step_id>/<slug:action>/", views.step_action, name="step_action"),
+    path("skills/", mastery_views.my_skills, name="my_skills"),
+    path("skills/reset/", mastery_views.my_skills_reset, name="my_skills_reset"),
 ]

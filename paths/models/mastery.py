@@ -27,7 +27,7 @@ class MasterySource(models.TextChoices):
     PLACEMENT = "placement", _("a placement quiz")
     ANSWERS = "answers", _("your quiz answers")
     FORUM = "forum", _("your forum contributions")
-    REFIT = "refit", _("an update of the model")
+    REVIEWED = "reviewed", _("a reviewed assignment")
 
 
 class KnowledgeState(models.Model):

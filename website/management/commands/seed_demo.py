@@ -12,6 +12,7 @@ from forum.demo import seed_forum
 from gamification.demo import seed_gamification
 from members.demo import seed_members
 from members.models import User
+from paths.demo_mastery import seed_mastery_demo
 from website.demo import seed_website
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             )
             conversations = seed_conversations(members=[*learners, *authors])
             game = seed_gamification(learners=learners)
+            seed_mastery_demo(members=learners)
             content = seed_website(
                 authors=authors,
                 sections=[catalogue["catalogue"], ("Community", "/community/")],
