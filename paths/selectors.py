@@ -410,6 +410,7 @@ class PathOverview:
     mastered: list[tuple[str, float]]
     dropped: list[tuple[str, str, float]]
     uncovered: list[str]
+    exhausted: list[str]
     total: int
     done_count: int
 
@@ -576,6 +577,7 @@ def path_overview(*, member, path: LearningPath | None = None) -> PathOverview |
             for item, skill, p in summary.get("dropped", [])
         ],
         uncovered=[names.get(s, "?") for s in summary.get("uncovered", [])],
+        exhausted=[names.get(s, "?") for s in summary.get("exhausted", [])],
         total=len(done) + sum(len(w.steps) for w in weeks.values()),
         done_count=len(done),
     )

@@ -324,6 +324,7 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
         ],
         "mastered": {str(s): p for s, p in result.mastered.items()},
         "uncovered": list(result.uncovered),
+        "exhausted": list(result.exhausted),
         "dropped": [list(d) for d in result.dropped],
         "needed": list(result.needed),
         "mode": mode,

@@ -132,6 +132,8 @@ class Plan:
     needed: tuple[int, ...]  # skills still to learn, in learning order
     mastered: dict[int, float]  # skills the goal needs that are mastered
     uncovered: tuple[int, ...]  # skills to learn that no item teaches
+    # Skills to learn whose items are all done or skipped, not yet mastered.
+    exhausted: tuple[int, ...]
     dropped: tuple[tuple[int, int, float], ...]  # curated (item, skill, mastery)
 
 
@@ -258,7 +260,9 @@ def plan(request: PlanRequest) -> Plan:
     ordered = _apply_moves(ordered, request.decisions.order)
 
     covered = {s for entry in ordered for s in items[entry[0]].skills}
-    uncovered = tuple(s for s in needed if s not in covered)
+    offered = {s for item in request.items for s in item.skills}
+    uncovered = tuple(s for s in needed if s not in covered and s not in offered)
+    exhausted = tuple(s for s in needed if s not in covered and s in offered)
     # Stable: dated items move to their week, the rest keep their order.
     steps = sorted(_schedule(ordered, items, request.preferences), key=_week)
     milestones = _milestones(steps, items, needed)
@@ -270,6 +274,7 @@ def plan(request: PlanRequest) -> Plan:
         needed=tuple(needed),
         mastered=mastered,
         uncovered=uncovered,
+        exhausted=exhausted,
         dropped=tuple(dropped),
     )
 

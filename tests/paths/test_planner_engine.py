@@ -183,6 +183,11 @@ def test_a_skill_no_item_teaches_is_reported_uncovered():
     assert STATS in result.uncovered
 
 
+def test_a_skill_whose_items_are_all_done_is_reported_exhausted():
+    result = plan(request(done=frozenset({301})))
+    assert STATS in result.exhausted and STATS not in result.uncovered
+
+
 # Weeks and time budget -------------------------------------------------------------
 
 

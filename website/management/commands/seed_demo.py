@@ -12,6 +12,7 @@ from forum.demo import seed_forum
 from gamification.demo import seed_gamification
 from members.demo import seed_members
 from members.models import User
+from paths.demo import seed_paths
 from paths.demo_mastery import seed_mastery_demo
 from website.demo import seed_website
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             conversations = seed_conversations(members=[*learners, *authors])
             game = seed_gamification(learners=learners)
             seed_mastery_demo(members=learners)
+            paths = seed_paths(learners=learners)
             content = seed_website(
                 authors=authors,
                 sections=[catalogue["catalogue"], ("Community", "/community/")],
@@ -49,6 +51,8 @@ class Command(BaseCommand):
                     "forum topics": len(forum["topics"]),
                     "private conversations": len(conversations["conversations"]),
                     "check-ins": game["check_ins"],
+                    "career tracks": len(paths["tracks"]),
+                    "learning paths": len(paths["paths"]),
                 }
             )
 
