@@ -16,3 +16,17 @@ def refit_mastery_model(force: bool = False) -> int | None:
 
     fit = mastery_refit(force=force)
     return fit.pk if fit is not None else None
+
+
+@shared_task(
+    name="paths.tasks.recompute_mastery_estimates",
+    ignore_result=True,
+    soft_time_limit=1500,
+    time_limit=1800,
+)
+def recompute_mastery_estimates() -> int:
+    """Recompute every estimate with the active parameters (after an operator
+    switched the active fit)."""
+    from .mastery import mastery_recompute_all
+
+    return mastery_recompute_all()

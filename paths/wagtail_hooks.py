@@ -1,8 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CareerTrack
+from .models import CareerTrack, MasteryModelFit
 
 
 class CareerTrackViewSet(SnippetViewSet):
@@ -19,3 +22,47 @@ class CareerTrackViewSet(SnippetViewSet):
 
 
 register_snippet(CareerTrackViewSet)
+
+
+# The mastery model's fits: written by the nightly refit; operators read their
+# held-out AUCs and may switch which one is active (e.g. roll back).
+class MasteryFitPermissionPolicy(ModelPermissionPolicy):
+    REFUSED = frozenset({"add", "copy", "delete", "lock", "unlock"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.REFUSED and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission(set(actions) - self.REFUSED)
+
+
+class MasteryModelFitViewSet(SnippetViewSet):
+    model = MasteryModelFit
+    icon = "history"
+    menu_label = _("Mastery model fits")
+    list_display = [
+        "created_at",
+        "n_answers",
+        "n_members",
+        "auc",
+        "auc_active",
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+    add_to_admin_menu = True
+    menu_order = 320
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    panels = [
+        FieldPanel("is_active"),
+        FieldPanel("note"),
+        FieldPanel("n_answers", read_only=True),
+        FieldPanel("n_members", read_only=True),
+        FieldPanel("auc", read_only=True),
+        FieldPanel("auc_active", read_only=True),
+        FieldPanel("params", read_only=True),
+    ]
+
+
+register_permission_policy(MasteryModelFit, MasteryFitPermissionPolicy(MasteryModelFit))
+register_snippet(MasteryModelFitViewSet)

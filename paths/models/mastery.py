@@ -4,6 +4,7 @@ or placement) and the mastery probability it gives; the fitted parameters, one
 row per fit so refits are versioned; the operators' knobs."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -197,6 +198,22 @@ class MasteryModelFit(models.Model):
     def __str__(self) -> str:
         auc = "—" if self.auc is None else f"{self.auc:.3f}"
         return f"{self.created_at:%Y-%m-%d %H:%M} AUC {auc}"
+
+    def clean(self) -> None:
+        if (
+            self.is_active
+            and MasteryModelFit.objects.filter(is_active=True)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                {
+                    "is_active": _(
+                        "Another fit is active. Deactivate it first, then activate "
+                        "this one."
+                    )
+                }
+            )
 
 
 @register_setting(icon="tick-inverse")
