@@ -114,10 +114,14 @@ def _fresh_process_caches():
     transactional test's flush those rows no longer exist."""
     from django.core.cache import cache
 
+    from gamification.badges import badges_clear_cache
+    from gamification.challenges import challenges_clear_cache
     from gamification.levels import levels_clear_cache
     from gamification.rules import rules_clear_cache
 
     rules_clear_cache()
     levels_clear_cache()
+    badges_clear_cache()
+    challenges_clear_cache()
     cache.clear()
     yield
