@@ -3,7 +3,9 @@
 `dispatch` is acknowledged late, so a worker killed mid-task leaves the message
 to be redelivered; receipts make the redelivery a no-op for every consumer that
 already committed. The periodic `sweep` (CELERY_BEAT_SCHEDULE) picks up whatever
-the queue lost: a broker outage, a failed consumer, a message never delivered."""
+the queue lost: a broker outage, a failed consumer, a message never delivered;
+it works in claimed batches (see `activity_sweep`), so several sweeps running at
+once share the backlog instead of queueing behind each other."""
 
 from celery import shared_task
 from django.conf import settings
@@ -17,6 +19,9 @@ DISPATCH_SOFT_TIME_LIMIT = 60
 DISPATCH_TIME_LIMIT = 90
 SWEEP_SOFT_TIME_LIMIT = 240
 SWEEP_TIME_LIMIT = 300
+# The sweep stops at its time budget long before this many activities; the
+# limit only keeps one run from being unbounded.
+SWEEP_LIMIT = 1_000_000
 
 
 @shared_task(
@@ -48,5 +53,6 @@ def dispatch(activity_id: int) -> list[str]:
 def sweep() -> int:
     return activity_sweep(
         grace_seconds=settings.LYCEUM_ACTIVITY_SWEEP_GRACE_SECONDS,
+        limit=SWEEP_LIMIT,
         budget_seconds=SWEEP_SOFT_TIME_LIMIT * 0.75,
     )

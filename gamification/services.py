@@ -2,6 +2,7 @@
 reconciling the cached balances with the ledger. One transaction each."""
 
 import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -23,7 +24,6 @@ from .models import (
     PeriodTotal,
     PointsBalance,
     PointsEntry,
-    PointsRule,
 )
 from .periods import MONTH, WEEK, period_start
 from .rules import payments_for
@@ -44,6 +44,16 @@ def game_profile_peek(*, member_id: int) -> MemberGameProfile:
     awarding path reads it and never needs to create it."""
     found = MemberGameProfile.objects.filter(member_id=member_id).first()
     return found or MemberGameProfile(member_id=member_id)
+
+
+def game_profiles_peek(*, member_ids: Iterable[int]) -> dict[int, MemberGameProfile]:
+    """`game_profile_peek` for many members in one query: {member id: profile}."""
+    member_ids = list(member_ids)
+    found = {
+        p.member_id: p
+        for p in MemberGameProfile.objects.filter(member_id__in=member_ids)
+    }
+    return {m: found.get(m) or MemberGameProfile(member_id=m) for m in member_ids}
 
 
 def member_local_date(profile: MemberGameProfile, moment: datetime) -> date:
@@ -172,22 +182,13 @@ def _level_reached(*, member_id: int, level: Level, when: datetime) -> None:
     )
 
 
-def _voided(activity: Activity) -> bool:
-    return Activity.objects.filter(
-        verb="voided", object_type="activity", object_id=str(activity.pk)
-    ).exists()
-
-
-def _capped_amount(rule: PointsRule, *, member_id: int, day: date) -> int:
-    if rule.daily_cap is None:
-        return rule.points
-    so_far = (
-        PointsEntry.objects.filter(member_id=member_id, rule=rule, day=day).aggregate(
-            s=Sum("amount")
-        )["s"]
-        or 0
-    )
-    return max(0, min(rule.points, rule.daily_cap - so_far))
+# Awarding in batches ------------------------------------------------------------
+# The points consumer pays many activities with a fixed number of statements:
+# the rules come from the process cache; one query each for voided activities,
+# profiles, the locked balances, payments already made, once-per-object awards
+# and the day totals the caps need; one INSERT for the entries, one UPDATE for
+# the balances, one upsert for the period totals and one for the leaderboard
+# histogram. Levels crossed are logged per member once per batch.
 
 
 def points_award_for_activity(*, activity: Activity) -> list[PointsEntry]:
@@ -195,44 +196,336 @@ def points_award_for_activity(*, activity: Activity) -> list[PointsEntry]:
     caps (the recipient's day) and once-per-object rules. Runs inside the
     consumer's transaction; the (activity, rule) constraint makes a second
     payment impossible."""
-    payments = payments_for(activity)
-    if not payments or _voided(activity):
+    return points_award_for_activities(activities=[activity])
+
+
+def points_award_for_activities(*, activities: Sequence[Activity]) -> list[PointsEntry]:
+    """`points_award_for_activity` on each activity in order, in one go: the
+    same entries, caps and levels. Every recipient's balance is locked first
+    (in member order, so concurrent batches cannot deadlock), so caps and
+    once-per-object rules see every earlier payment, committed or in this
+    batch; an activity voided by now pays nothing."""
+    work = [(a, payments) for a in activities if (payments := payments_for(a))]
+    if not work:
         return []
-    entries = []
-    object_key = f"{activity.object_type}:{activity.object_id}"
-    with transaction.atomic():
-        for payment in payments:
-            rule = payment.rule
-            profile = game_profile_peek(member_id=payment.member_id)
-            balance = _balance_locked(profile)
-            day = member_local_date(profile, activity.timestamp)
-            if (
-                rule.once_per_object
-                and PointsEntry.objects.filter(
-                    member_id=payment.member_id,
+    voided = _voided_ids([a.pk for a, _payments in work])
+    work = [(a, payments) for a, payments in work if a.pk not in voided]
+    if not work:
+        return []
+    member_ids = sorted({p.member_id for _a, payments in work for p in payments})
+    with transaction.atomic(savepoint=False):
+        profiles = game_profiles_peek(member_ids=member_ids)
+        balances = _balances_locked(profiles)
+        paid = set(
+            PointsEntry.objects.filter(
+                activity_id__in=[a.pk for a, _payments in work], rule__isnull=False
+            ).values_list("activity_id", "rule_id")
+        )
+        planned = [
+            (
+                activity,
+                payment,
+                member_local_date(profiles[payment.member_id], activity.timestamp),
+            )
+            for activity, payments in work
+            for payment in payments
+            if (activity.pk, payment.rule.pk) not in paid
+        ]
+        taken = _awarded_objects(planned)
+        so_far = _day_totals(planned)
+        entries = []
+        for activity, payment, day in planned:
+            rule, member_id = payment.rule, payment.member_id
+            object_key = f"{activity.object_type}:{activity.object_id}"
+            once = (member_id, rule.pk, object_key)
+            if rule.once_per_object and once in taken:
+                continue
+            amount = rule.points
+            if rule.daily_cap is not None:
+                key = (member_id, rule.pk, day)
+                amount = max(0, min(rule.points, rule.daily_cap - so_far.get(key, 0)))
+                if amount == 0:
+                    continue
+                so_far[key] = so_far.get(key, 0) + amount
+            if rule.once_per_object:
+                taken.add(once)
+            entries.append(
+                PointsEntry(
+                    member_id=member_id,
+                    amount=amount,
+                    kind=Kind.AWARD,
+                    reason=rule.name,
+                    activity=activity,
                     rule=rule,
                     object_key=object_key,
-                    kind=Kind.AWARD,
-                ).exists()
-            ):
-                continue
-            amount = _capped_amount(rule, member_id=payment.member_id, day=day)
-            if amount == 0:
-                continue
-            entry = _ledger_write(
-                balance,
-                amount=amount,
-                kind=Kind.AWARD,
-                reason=rule.name,
-                activity=activity,
-                rule=rule,
-                object_key=object_key,
-                day=day,
-                created_at=activity.timestamp,
+                    day=day,
+                    created_at=activity.timestamp,
+                )
             )
-            if entry is not None:
-                entries.append(entry)
+        return _ledger_append(balances, entries)
+
+
+def _voided_ids(activity_ids: list[int]) -> set[int]:
+    """Which of these activities a `voided` activity cancels (by now)."""
+    return {
+        int(object_id)
+        for object_id in Activity.objects.filter(
+            verb="voided",
+            object_type="activity",
+            object_id__in=[str(pk) for pk in activity_ids],
+        ).values_list("object_id", flat=True)
+    }
+
+
+def _balances_locked(
+    profiles: dict[int, MemberGameProfile],
+) -> dict[int, PointsBalance]:
+    """`_balance_locked` for many members: their balance rows, created where
+    missing, locked in member order until the transaction ends."""
+    member_ids = sorted(profiles)
+
+    def lock(ids):
+        return {
+            b.member_id: b
+            for b in PointsBalance.objects.select_for_update()
+            .filter(member_id__in=ids)
+            .order_by("member_id")
+        }
+
+    balances = lock(member_ids)
+    missing = [m for m in member_ids if m not in balances]
+    if missing:
+        PointsBalance.objects.bulk_create(
+            [
+                PointsBalance(member_id=m, listed=profiles[m].leaderboard_listed)
+                for m in missing
+            ],
+            ignore_conflicts=True,  # created meanwhile: locked just below
+        )
+        balances.update(lock(missing))
+    return balances
+
+
+def _awarded_objects(planned) -> set[tuple[int, int, str]]:
+    """(member, rule, object key) already awarded under once-per-object rules
+    among those this batch might pay."""
+    wanted = {
+        (p.member_id, p.rule.pk, f"{a.object_type}:{a.object_id}")
+        for a, p, _day in planned
+        if p.rule.once_per_object
+    }
+    if not wanted:
+        return set()
+    rows = PointsEntry.objects.filter(
+        kind=Kind.AWARD,
+        member_id__in={m for m, _r, _k in wanted},
+        rule_id__in={r for _m, r, _k in wanted},
+        object_key__in={k for _m, _r, k in wanted},
+    ).values_list("member_id", "rule_id", "object_key")
+    return set(rows) & wanted
+
+
+def _day_totals(planned) -> dict[tuple[int, int, date], int]:
+    """What each capped (member, rule, day) of this batch has paid so far."""
+    wanted = {
+        (p.member_id, p.rule.pk, day)
+        for _a, p, day in planned
+        if p.rule.daily_cap is not None
+    }
+    if not wanted:
+        return {}
+    rows = (
+        PointsEntry.objects.filter(
+            member_id__in={m for m, _r, _d in wanted},
+            rule_id__in={r for _m, r, _d in wanted},
+            day__in={d for _m, _r, d in wanted},
+        )
+        .values_list("member_id", "rule_id", "day")
+        .annotate(paid=Sum("amount"))
+        .order_by()
+    )
+    return {(m, r, d): paid for m, r, d, paid in rows if (m, r, d) in wanted and paid}
+
+
+def _ledger_append(
+    balances: dict[int, PointsBalance], entries: list[PointsEntry]
+) -> list[PointsEntry]:
+    """`_ledger_write` for many entries of locked members: append them (an
+    entry the (activity, rule) constraint refuses is dropped, never paid) and
+    move the cached sums, period totals and leaderboard counts by what was
+    written, then log the levels crossed on the way."""
+    entries = _entries_insert(entries)
+    if not entries:
+        return []
+    deltas: dict[int, list[int]] = {}  # member: [total, earned]
+    periods: dict[tuple[int, str, date], int] = {}
+    steps: dict[int, list[tuple[int, datetime]]] = {}  # earning amounts in order
+    for entry in entries:
+        earning = entry.kind in PointsEntry.EARNING_KINDS
+        delta = deltas.setdefault(entry.member_id, [0, 0])
+        delta[0] += entry.amount
+        if earning:
+            delta[1] += entry.amount
+            steps.setdefault(entry.member_id, []).append(
+                (entry.amount, entry.created_at)
+            )
+            for period in (WEEK, MONTH):
+                key = (entry.member_id, period, period_start(period, entry.created_at))
+                periods[key] = periods.get(key, 0) + entry.amount
+    _balances_add(deltas)
+    moves: list[tuple[str, int | None, int | None]] = []
+    for member_id, (total, earned) in deltas.items():
+        balance = balances[member_id]
+        earned_before = balance.earned
+        balance.total += total
+        balance.earned += earned
+        if balance.listed and earned:
+            moves.append((scoreboard.ALL, earned_before, balance.earned))
+    for member_id, board, old, new in _period_totals_add_many(periods, balances):
+        if balances[member_id].listed:
+            moves.append((board, old, new))
+    scoreboard.score_counts_move(moves)
+    for member_id, amounts in sorted(steps.items()):
+        _levels_reached(
+            member_id=member_id,
+            earned_before=balances[member_id].earned - deltas[member_id][1],
+            steps=amounts,
+        )
     return entries
+
+
+_INSERT_CHUNK = 1000
+
+
+@functools.cache
+def _entries_insert_sql(rows: int) -> tuple[str, tuple[str, ...]]:
+    fields = tuple(
+        f.attname for f in PointsEntry._meta.concrete_fields if not f.primary_key
+    )
+    table = connection.ops.quote_name(PointsEntry._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)} "  # noqa: S608 - no user input
+        "ON CONFLICT DO NOTHING RETURNING id, activity_id, rule_id"
+    )
+    return sql, fields
+
+
+def _entries_insert(entries: list[PointsEntry]) -> list[PointsEntry]:
+    """Insert award entries in order; one the (activity, rule) constraint
+    refuses (a payment that exists already) is skipped. Returns the entries
+    written, with their ids."""
+    prepared = {
+        f.attname: f for f in PointsEntry._meta.concrete_fields if not f.primary_key
+    }
+    written = []
+    with connection.cursor() as cursor:
+        for first in range(0, len(entries), _INSERT_CHUNK):
+            chunk = entries[first : first + _INSERT_CHUNK]
+            sql, fields = _entries_insert_sql(len(chunk))
+            params = [
+                prepared[name].get_db_prep_save(getattr(entry, name), connection)
+                for entry in chunk
+                for name in fields
+            ]
+            cursor.execute(sql, params)
+            ids = {(a, r): pk for pk, a, r in cursor.fetchall()}
+            for entry in chunk:
+                pk = ids.get((entry.activity_id, entry.rule_id))
+                if pk is not None:
+                    entry.pk = pk
+                    entry._state.adding = False
+                    written.append(entry)
+    return written
+
+
+@functools.cache
+def _balances_add_sql(rows: int) -> str:
+    table = connection.ops.quote_name(PointsBalance._meta.db_table)
+    values = ", ".join(["(%s, %s, %s)"] * rows)
+    return (
+        f"WITH delta (member_id, total, earned) AS (VALUES {values}) "  # noqa: S608 - no user input
+        f"UPDATE {table} SET total = {table}.total + delta.total, "
+        f"earned = {table}.earned + delta.earned, updated_at = %s "
+        f"FROM delta WHERE {table}.member_id = delta.member_id"
+    )
+
+
+def _balances_add(deltas: dict[int, list[int]]) -> None:
+    """Move the cached sums of locked balances: {member: [total, earned]}, in
+    one statement per thousand members."""
+    updated_at = PointsBalance._meta.get_field("updated_at").get_db_prep_save(
+        timezone.now(), connection
+    )
+    rows = sorted(deltas.items())
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), _INSERT_CHUNK):
+            chunk = rows[first : first + _INSERT_CHUNK]
+            params = [v for m, (total, earned) in chunk for v in (m, total, earned)]
+            cursor.execute(_balances_add_sql(len(chunk)), [*params, updated_at])
+
+
+@functools.cache
+def _period_upsert_many_sql(rows: int) -> str:
+    table = connection.ops.quote_name(PeriodTotal._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * rows)
+    return (
+        f"INSERT INTO {table} (member_id, period, start, total, listed) "  # noqa: S608 - no user input
+        f"VALUES {values} ON CONFLICT (member_id, period, start) "
+        f"DO UPDATE SET total = {table}.total + excluded.total "
+        "RETURNING member_id, period, start, total"
+    )
+
+
+def _period_totals_add_many(
+    amounts: dict[tuple[int, str, date], int], balances: dict[int, PointsBalance]
+) -> list[tuple[int, str, int, int]]:
+    """`_period_totals_add` for many (member, period, start): amount. Returns
+    (member, board, old total, new total)."""
+    start_field = PeriodTotal._meta.get_field("start")
+    rows = sorted(amounts.items())
+    moves = []
+    with connection.cursor() as cursor:
+        for first in range(0, len(rows), _INSERT_CHUNK):
+            chunk = rows[first : first + _INSERT_CHUNK]
+            params = []
+            for (member_id, period, start), amount in chunk:
+                params += [
+                    member_id,
+                    period,
+                    start_field.get_db_prep_save(start, connection),
+                    amount,
+                    balances[member_id].listed,
+                ]
+            cursor.execute(_period_upsert_many_sql(len(chunk)), params)
+            for member_id, period, start, total in cursor.fetchall():
+                if isinstance(start, str):  # SQLite returns dates as text here
+                    start = date.fromisoformat(start)
+                added = amounts[(member_id, period, start)]
+                moves.append(
+                    (
+                        member_id,
+                        scoreboard.board_key(period, start),
+                        total - added,
+                        total,
+                    )
+                )
+    return moves
+
+
+def _levels_reached(
+    *, member_id: int, earned_before: int, steps: list[tuple[int, datetime]]
+) -> None:
+    """Log each level the member's earned points crossed on the way through
+    these amounts (in order), at the moment of the entry that crossed it."""
+    earned, reached = earned_before, {}
+    for amount, when in steps:
+        for level in levels_crossed(earned, earned + amount):
+            reached.setdefault(level.number, (level, when))
+        earned += amount
+    for level, when in reached.values():
+        _level_reached(member_id=member_id, level=level, when=when)
 
 
 def points_reverse_activity(*, voiding: Activity) -> list[PointsEntry]:
