@@ -3,7 +3,7 @@
 Plain Python + scikit-learn, no Django: an index is built from
 (id, kind, title, text) documents and answers a query with ranked
 (id, kind, score) matches. Each document is two TF-IDF vectors, one over words
-and word pairs (what the text is about) and one over character 3–5-grams
+and word pairs (what the text is about) and one over character 3–4-grams
 inside words (plurals, verb forms and typos: "separators" still meets
 "separator"); the score is a weighted sum of the two cosine similarities.
 
@@ -24,6 +24,9 @@ WORD_FEATURES = 2**20
 CHAR_FEATURES = 2**19
 # Long bodies add little beyond their first pages and slow the fit down.
 MAX_TEXT_CHARS = 6000
+# Character n-grams are many per word: they see the title and the opening of
+# the text only, which keeps the index small and its fit quick.
+CHAR_TEXT_CHARS = 300
 # A document that shares no word with the query needs this much character
 # similarity to count (typos, word forms: "keybord accessibilty"); unrelated
 # text stays below ~0.08 on the demo content.
@@ -41,11 +44,13 @@ class _SparseIdf:
         counts = counts.tocsc()
         df = np.diff(counts.indptr)
         self.columns = np.flatnonzero(df)
-        self.idf = np.log((1 + n_docs) / (1 + df[self.columns])) + 1
+        self.idf = (np.log((1 + n_docs) / (1 + df[self.columns])) + 1).astype(
+            np.float32
+        )
         self.unseen_idf = float(np.log(1 + n_docs) + 1)
 
     def transform(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        counts = counts.tocsr().astype(np.float64)
+        counts = counts.tocsr().astype(np.float32)
         counts.sum_duplicates()
         counts.data = 1 + np.log(counts.data)
         position = np.searchsorted(self.columns, counts.indices)
@@ -58,10 +63,32 @@ class _SparseIdf:
         weights = np.where(
             known, self.idf[position] if len(self.idf) else 0.0, self.unseen_idf
         )
-        counts.data = counts.data * weights
+        counts.data = (counts.data * weights).astype(np.float32)
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
-        return (sparse.diags(1 / norms) @ counts).tocsr()
+        return (sparse.diags((1 / norms).astype(np.float32)) @ counts).tocsr()
+
+    def compact(self, weighted: sparse.csr_matrix) -> sparse.csc_matrix:
+        """The corpus matrix with only the columns of features it has (a
+        hash space of 2**20 columns would cost megabytes of empty pointers)."""
+        positions = np.searchsorted(self.columns, weighted.indices)
+        return sparse.csr_matrix(
+            (weighted.data, positions, weighted.indptr),
+            shape=(weighted.shape[0], len(self.columns)),
+        ).tocsc()
+
+    def dot(self, matrix: sparse.csc_matrix, vector: sparse.csr_matrix) -> np.ndarray:
+        """matrix · vector for a one-row query vector, reading only the
+        columns of the features both have."""
+        if not vector.nnz or not len(self.columns):
+            return np.zeros(matrix.shape[0])
+        positions = np.searchsorted(self.columns, vector.indices)
+        positions = np.minimum(positions, len(self.columns) - 1)
+        known = self.columns[positions] == vector.indices
+        if not known.any():
+            return np.zeros(matrix.shape[0])
+        columns = matrix[:, positions[known]]
+        return np.asarray(columns @ vector.data[known], dtype=np.float64).ravel()
 
 
 @dataclass(frozen=True)
@@ -108,7 +135,7 @@ class TextIndex:
         )
         self._char = HashingVectorizer(
             analyzer="char_wb",
-            ngram_range=(3, 5),
+            ngram_range=(3, 4),
             strip_accents="unicode",
             n_features=CHAR_FEATURES,
             alternate_sign=False,
@@ -117,6 +144,7 @@ class TextIndex:
         texts = [
             " ".join([d.title] * title_weight + [d.text[:MAX_TEXT_CHARS]]) for d in docs
         ]
+        char_texts = [f"{d.title} {d.title} {d.text[:CHAR_TEXT_CHARS]}" for d in docs]
         # HashingVectorizer refuses an empty list: an empty corpus is 0 rows.
         word_counts = (
             self._word.transform(texts)
@@ -124,14 +152,19 @@ class TextIndex:
             else sparse.csr_matrix((0, WORD_FEATURES))
         )
         char_counts = (
-            self._char.transform(texts)
+            self._char.transform(char_texts)
             if texts
             else sparse.csr_matrix((0, CHAR_FEATURES))
         )
         self._word_idf = _SparseIdf(word_counts)
         self._char_idf = _SparseIdf(char_counts)
-        self._word_matrix = self._word_idf.transform(word_counts)
-        self._char_matrix = self._char_idf.transform(char_counts)
+        # By column: a query touches few features, and only their columns are read.
+        self._word_matrix = self._word_idf.compact(
+            self._word_idf.transform(word_counts)
+        )
+        self._char_matrix = self._char_idf.compact(
+            self._char_idf.transform(char_counts)
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -143,9 +176,10 @@ class TextIndex:
             return empty, empty
         words = self._word_idf.transform(self._word.transform([text]))
         chars = self._char_idf.transform(self._char.transform([text]))
-        word_scores = (self._word_matrix @ words.T).toarray().ravel()
-        char_scores = (self._char_matrix @ chars.T).toarray().ravel()
-        return word_scores, char_scores
+        return (
+            self._word_idf.dot(self._word_matrix, words),
+            self._char_idf.dot(self._char_matrix, chars),
+        )
 
     def query(
         self,

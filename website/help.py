@@ -5,10 +5,10 @@ The index (core.textmatch) is built from three sources in a bounded number of
 queries and cached: in the Django cache under a version that content changes
 bump (a lesson or article published, unpublished or deleted; an answer
 accepted or withdrawn), and per process so a query does not unpickle it. It
-is rebuilt at most every HELP_INDEX_MAX_AGE seconds otherwise, so moderation
-(a hidden topic) reaches it within minutes — and every query re-checks its
-candidates against the database, so a hidden, unpublished or private item is
-never shown even before that.
+is rebuilt at least every HELP_INDEX_MAX_AGE seconds otherwise (in a Celery
+task while the previous one keeps answering, when there is a worker) — and
+every query re-checks its candidates against the database, so a hidden,
+unpublished or private item is never shown even before that.
 
 What each reader may see:
 - an answered question (a visible question topic with a visible accepted
@@ -41,6 +41,9 @@ from website.models import ArticlePage
 
 VERSION_KEY = "help:index:version"
 INDEX_KEY = "help:index:{version}"
+LATEST_KEY = "help:index:latest"
+BUILDING_KEY = "help:index:building"
+BUILD_LOCK_SECONDS = 300
 # Bounds on the corpus: the newest of each source.
 MAX_QUESTIONS = 5000
 MAX_LESSONS = 5000
@@ -252,31 +255,67 @@ _memo: HelpIndex | None = None
 
 
 def help_index_invalidate() -> None:
-    """Content changed: the next query builds a new index."""
-    global _memo
+    """Content changed: the next query asks for a new index."""
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-    _memo = None
+
+
+def _current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _fresh(index: HelpIndex | None) -> bool:
+    return index is not None and time.time() - index.built_at < max_age()
+
+
+def help_index_rebuild(*, version: str) -> HelpIndex:
+    """Build the index for `version` and store it (the Celery task calls this)."""
+    global _memo
+    built = help_index_build(version)
+    # Kept twice as long as it is fresh: a stale index keeps answering while
+    # the next one is built in the background.
+    cache.set(INDEX_KEY.format(version=version), built, 2 * max_age())
+    cache.set(LATEST_KEY, version, None)
+    cache.delete(BUILDING_KEY)
+    _memo = built
+    return built
+
+
+def _build_in_background() -> bool:
+    return not getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True)
 
 
 def help_index() -> HelpIndex:
-    """The current index: from this process, else the cache, else built."""
+    """The current index: this process's copy, else the cache's, else built.
+
+    With a Celery worker, an out-of-date index (content changed, or older than
+    HELP_INDEX_MAX_AGE) keeps answering while a task builds the next one, so
+    no member waits for a fit; every query re-checks what it shows anyway
+    (_still_there). Without one (the embedded default, tests) it is rebuilt
+    in the request."""
     global _memo
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, None)
-        version = cache.get(VERSION_KEY, version)
-    fresh = _memo is not None and time.time() - _memo.built_at < max_age()
-    if fresh and _memo.version == version:
+    version = _current_version()
+    if _fresh(_memo) and _memo.version == version:
         return _memo
     stored = cache.get(INDEX_KEY.format(version=version))
-    if stored is not None and time.time() - stored.built_at < max_age():
+    if _fresh(stored):
         _memo = stored
         return stored
-    built = help_index_build(version)
-    cache.set(INDEX_KEY.format(version=version), built, max_age())
-    _memo = built
-    return built
+    stale = _memo
+    if stale is None:
+        latest = cache.get(LATEST_KEY)
+        stale = cache.get(INDEX_KEY.format(version=latest)) if latest else None
+    if stale is not None and _build_in_background():
+        if cache.add(BUILDING_KEY, version, BUILD_LOCK_SECONDS):
+            from .tasks import rebuild_help_index
+
+            rebuild_help_index.delay(version)
+        _memo = stale
+        return stale
+    return help_index_rebuild(version=version)
 
 
 @dataclass(frozen=True)

@@ -278,3 +278,23 @@ def test_the_similar_fragment_keeps_private_questions_private(client):
     ).content.decode()
     assert secret.title not in html
     assert secret.get_absolute_url() not in html
+
+
+def test_with_a_worker_a_stale_index_answers_while_the_next_is_built(
+    settings, monkeypatch, csv_question
+):
+    from website import help as help_module
+    from website import tasks
+
+    first = help_index()
+    queued = []
+    monkeypatch.setattr(tasks.rebuild_help_index, "delay", queued.append)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    help_module.help_index_invalidate()
+    assert help_index() is first  # no member waits for a fit
+    assert help_index() is first
+    assert queued == [help_module._current_version()]  # one task, not one per query
+    # The worker builds it; then the new one answers.
+    tasks.rebuild_help_index(queued[0])
+    assert help_index() is not first
+    assert help_index().version == queued[0]
