@@ -4,7 +4,7 @@ On PostgreSQL: full-text search, a weighted tsvector of the topic title (A)
 and the post body (B) matched with `websearch_to_tsquery` (quotes, OR, -word
 work as on a search engine) and ranked by ts_rank. Elsewhere (SQLite): every
 word must appear in the title or the body (icontains), ranked by how many of
-the words the title holds, then by recency.
+the words the title holds. Ties: opening posts first, then the newest.
 
 Only what the reader may see is searched: visible posts (not deleted, not
 hidden) of visible topics in boards the reader can see (private groups:
@@ -59,6 +59,12 @@ def _visible_posts(viewer) -> QuerySet[Post]:
     )
 
 
+# Among equally good matches, a topic's opening post comes before its replies.
+_OPENING = Case(
+    When(number=1, then=Value(1)), default=Value(0), output_field=IntegerField()
+)
+
+
 def _postgres_search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
     from django.contrib.postgres.search import (
         SearchQuery,
@@ -71,9 +77,9 @@ def _postgres_search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
     )
     search = SearchQuery(query, search_type="websearch", config="english")
     return (
-        posts.annotate(rank=SearchRank(vector, search))
+        posts.annotate(rank=SearchRank(vector, search), opening=_OPENING)
         .filter(rank__gt=0)
-        .order_by("-rank", "-created_at", "-pk")
+        .order_by("-rank", "-opening", "-created_at", "-pk")
     )
 
 
@@ -90,11 +96,9 @@ def _portable_search(posts: QuerySet[Post], words: list[str]) -> QuerySet[Post]:
         )
         for word in words
     ]
-    opening = Case(
-        When(number=1, then=Value(1)), default=Value(0), output_field=IntegerField()
+    return posts.annotate(rank=sum(in_title, Value(0)), opening=_OPENING).order_by(
+        "-rank", "-opening", "-created_at", "-pk"
     )
-    rank = sum(in_title, opening)
-    return posts.annotate(rank=rank).order_by("-rank", "-created_at", "-pk")
 
 
 def search_posts(*, query: str, viewer, page_number=1) -> Page:

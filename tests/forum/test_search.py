@@ -70,7 +70,7 @@ def test_results_are_highlighted_and_escaped(client):
         title="<b>bold</b> question about Pandas",
         body="pandas reading <script>alert(1)</script> tables",
     )
-    html = client.get(URL, {"q": "pandas <script>"}).content.decode()
+    html = client.get(URL, {"q": "pandas <tables>"}).content.decode()
     assert "<mark>Pandas</mark>" in html
     assert "<mark>pandas</mark>" in html
     assert "<b>bold</b>" not in html
