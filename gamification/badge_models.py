@@ -16,11 +16,12 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from activity.vocabulary import VERBS
 
 from .badge_images import badge_image_problem
+from .goal_forms import GoalAdminForm
 
-# Verbs a count criterion or a challenge goal may count. Presence (log-ins,
-# launches) is not an achievement; `earned` and `redeemed` are gamification's
-# own output (counting them could feed back into itself) and `voided` only
-# cancels another activity.
+# Verbs a count criterion or a challenge goal may count: what points rules may
+# pay for (see PAYABLE_VERBS) less `voided`, which only cancels another
+# activity. Presence, private messages, skipped steps and mentions are not
+# achievements; `earned` and `redeemed` are gamification's own output.
 NOT_COUNTABLE = {
     "logged-in",
     "logged-out",
@@ -28,14 +29,25 @@ NOT_COUNTABLE = {
     "earned",
     "redeemed",
     "voided",
+    "sent",
+    "skipped",
+    "mentioned",
 }
 COUNTABLE_VERBS = tuple(name for name in VERBS if name not in NOT_COUNTABLE)
-COUNTABLE_OBJECT_TYPES = sorted(
-    {t for v in COUNTABLE_VERBS for t in VERBS[v].object_types}
-)
+
+
+def countable_object_types() -> list[str]:
+    return sorted({t for v in COUNTABLE_VERBS for t in VERBS[v].object_types})
 
 
 def validate_goal(verb: str, object_type: str) -> None:
+    """The verb can be counted and takes the object type. (The fields carry no
+    choices, so a new verb in the vocabulary needs no migration; the admin
+    forms offer the vocabulary's current lists.)"""
+    if verb not in COUNTABLE_VERBS:
+        raise ValidationError(
+            {"verb": _("“%(verb)s” cannot be counted.") % {"verb": verb}}
+        )
     if object_type and object_type not in VERBS[verb].object_types:
         allowed = ", ".join(VERBS[verb].object_types)
         raise ValidationError(
@@ -133,14 +145,12 @@ class BadgeClass(models.Model):
     verb = models.CharField(
         _("verb"),
         max_length=32,
-        choices=[(v, v) for v in COUNTABLE_VERBS],
         blank=True,
         help_text=_("For “do something a number of times”."),
     )
     object_type = models.CharField(
         _("object type"),
         max_length=32,
-        choices=[(t, t) for t in COUNTABLE_OBJECT_TYPES],
         blank=True,
         help_text=_("Leave empty to count every object type of the verb."),
     )
@@ -201,6 +211,7 @@ class BadgeClass(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    base_form_class = GoalAdminForm
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("slug")]),
         FieldPanel("description"),

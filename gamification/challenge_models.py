@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-from .badge_models import COUNTABLE_OBJECT_TYPES, COUNTABLE_VERBS, validate_goal
+from .badge_models import validate_goal
+from .goal_forms import GoalAdminForm
 
 
 class Challenge(models.Model):
@@ -28,13 +29,10 @@ class Challenge(models.Model):
     ends_at = models.DateTimeField(
         _("ends"), help_text=_("Activities up to this moment count.")
     )
-    verb = models.CharField(
-        _("verb"), max_length=32, choices=[(v, v) for v in COUNTABLE_VERBS]
-    )
+    verb = models.CharField(_("verb"), max_length=32)
     object_type = models.CharField(
         _("object type"),
         max_length=32,
-        choices=[(t, t) for t in COUNTABLE_OBJECT_TYPES],
         blank=True,
         help_text=_("Leave empty to count every object type of the verb."),
     )
@@ -71,6 +69,7 @@ class Challenge(models.Model):
     )
     active = models.BooleanField(_("published"), default=True)
 
+    base_form_class = GoalAdminForm
     panels = [
         FieldPanel("title"),
         FieldPanel("description"),
