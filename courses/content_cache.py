@@ -1,10 +1,11 @@
 """Caching of what every learner sees alike: a course's syllabus (its published
-modules and lessons) and the catalogue's result listing.
+modules and lessons), the course a lesson belongs to, a course's instructors,
+upcoming events and reviews, and the catalogue's result listing.
 
-Entries are keyed by a content version that any change to the course tree or
-the taxonomy bumps (courses/receivers.py), so a published edit shows at once;
-a short timeout bounds staleness of what the version does not track (an
-instructor's display name on a catalogue card)."""
+Entries are keyed by a content version that any change to the course tree, the
+taxonomy, events, reviews or page privacy bumps (courses/receivers.py), so a
+published edit shows at once; a short timeout bounds staleness of what the
+version does not track (a member's display name on a card or review)."""
 
 import uuid
 

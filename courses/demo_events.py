@@ -149,7 +149,7 @@ def _seed_events(catalogue, courses, learners) -> list[EventPage]:
             # waitlist); a couple of members for the others.
             attendees = learners if seats <= 3 else learners[:2]
             for learner in attendees:
-                event_register(user=learner, event=event)
+                event_register(user=learner, event=event, notify=False)
         events.append(event)
     return events
 

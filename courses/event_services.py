@@ -9,16 +9,24 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Value
+from django.db.models.functions import Substr
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction
 
 from activity.services import activity_record
 
+from .content_cache import cached
 from .models import CourseInstructor, EventPage, EventRegistration
 
 logger = logging.getLogger("lyceum.courses")
@@ -86,6 +94,85 @@ def event_state_for(*, event: EventPage, user) -> EventState:
     )
 
 
+COURSE_EVENTS_SHOWN = 5
+# More are cached than shown, so events ending drop out without a rebuild.
+COURSE_EVENTS_CACHED = 20
+
+
+@dataclass(frozen=True)
+class CourseEvent:
+    """An upcoming event on its course's page, with its seats and the member's
+    own place."""
+
+    event: EventPage
+    seats_taken: int
+    waitlisted: int
+    my_status: str | None
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.event.capacity - self.seats_taken, 0)
+
+
+def course_upcoming_events(
+    *, course, user=None, limit: int = COURSE_EVENTS_SHOWN, now=None
+) -> list[CourseEvent]:
+    """The next published, public events a course owns, soonest first, with
+    their seats and the member's own registration. The events are the same
+    for everyone, so cached with the course content; the seats are one query,
+    and none when the course has no upcoming event."""
+    now = now or timezone.now()
+    events = [
+        event
+        for event in cached(
+            f"course-events:{course.pk}", lambda: _course_events(course)
+        )
+        if event.ends_at >= now
+    ][:limit]
+    if not events:
+        return []
+    member = user if getattr(user, "is_authenticated", False) else None
+    counts: dict[int, dict[str, int]] = {}
+    mine: dict[int, str] = {}
+    for event_id, status, n, own in (
+        EventRegistration.objects.filter(event_id__in=[e.pk for e in events])
+        .exclude(status=Status.CANCELLED)
+        .values("event_id", "status")
+        .annotate(
+            n=Count("pk"),
+            own=Count("pk", filter=Q(user=member)) if member else Value(0),
+        )
+        .values_list("event_id", "status", "n", "own")
+    ):
+        counts.setdefault(event_id, {})[status] = n
+        if own:
+            mine[event_id] = status
+    return [
+        CourseEvent(
+            event=event,
+            seats_taken=counts.get(event.pk, {}).get(Status.REGISTERED, 0),
+            waitlisted=counts.get(event.pk, {}).get(Status.WAITLISTED, 0),
+            my_status=mine.get(event.pk),
+        )
+        for event in events
+    ]
+
+
+def _course_events(course) -> list[EventPage]:
+    """Published events of the course not yet over, without those behind a
+    view restriction (on the event or an ancestor), soonest first."""
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, F("page__depth") * EventPage.steplen)
+    )
+    return list(
+        EventPage.objects.live()
+        .exclude(Exists(restricted))
+        .filter(course_id=course.pk)
+        .upcoming()
+        .defer("description")[:COURSE_EVENTS_CACHED]
+    )
+
+
 def _status_counts(event: EventPage) -> dict[str, int]:
     return dict(
         EventRegistration.objects.filter(event=event)
@@ -99,8 +186,9 @@ def _status_counts(event: EventPage) -> dict[str, int]:
 
 
 @transaction.atomic
-def event_register(*, user, event: EventPage) -> EventRegistration:
-    """Take a seat, or a place on the waitlist when the event is full.
+def event_register(*, user, event: EventPage, notify: bool = True) -> EventRegistration:
+    """Take a seat, or a place on the waitlist when the event is full, and
+    e-mail the member which (unless `notify` is off, as for demo data).
     Registering again while registered or waitlisted changes nothing."""
     event = _locked_event(event)
     registration = event.registrations.filter(user=user).first()
@@ -127,11 +215,15 @@ def event_register(*, user, event: EventPage) -> EventRegistration:
     registration.reminded_at = None
     if taken < event.capacity:
         _seat(registration, now=now)
+        if notify:
+            _email_later(registration, kind=EmailKind.REGISTERED)
     else:
         registration.status = Status.WAITLISTED
         registration.confirmed_at = None
         registration.position = _next_position(event)
         registration.save()
+        if notify:
+            _email_later(registration, kind=EmailKind.WAITLISTED)
     return registration
 
 
@@ -252,7 +344,133 @@ def event_reminders_send(*, now=None) -> int:
     return sent
 
 
+class EmailKind(models.TextChoices):
+    """The e-mails a member gets about their own registration."""
+
+    REGISTERED = "registered", _("You have a seat")
+    WAITLISTED = "waitlisted", _("You are on the waitlist")
+    PROMOTED = "promoted", _("A seat freed up for you")
+
+
+def event_registration_email_send(*, registration_id: int, kind: str) -> bool:
+    """E-mail a member about their registration (HTML and text, in their
+    preferred language, with the event's calendar link). Sent only while the
+    registration is still in the state the e-mail describes, and once per
+    state (`notified`), so a retried task sends nothing twice. Returns whether
+    an e-mail went out."""
+    if kind not in EmailKind.values:
+        raise ValueError(f"Unknown registration e-mail {kind!r}.")
+    with transaction.atomic():
+        registration = (
+            EventRegistration.objects.select_for_update(of=("self",))
+            .select_related("user", "event")
+            .filter(pk=registration_id)
+            .first()
+        )
+        if registration is None or not registration.user.email:
+            return False
+        token = _email_token(registration, kind)
+        if token is None or registration.notified == token:
+            return False
+        if not registration.event.live:
+            return False
+        _send_registration_email(registration, kind)
+        registration.notified = token
+        registration.save(update_fields=["notified"])
+    return True
+
+
 # Internals -------------------------------------------------------------------
+
+
+def _email_token(registration: EventRegistration, kind: str) -> str | None:
+    """What an e-mail of `kind` is about right now, or None when the
+    registration has moved on (e.g. promoted before the waitlist e-mail ran)."""
+    if kind == EmailKind.WAITLISTED:
+        if registration.status != Status.WAITLISTED:
+            return None
+        moment = registration.registered_at
+    else:
+        if registration.status != Status.REGISTERED or not registration.confirmed_at:
+            return None
+        moment = registration.confirmed_at
+    return f"{kind}:{moment.timestamp():.6f}"
+
+
+def _email_later(registration: EventRegistration, *, kind: str) -> None:
+    """Queue the e-mail once the registration is committed. Enqueuing never
+    fails the request: the seat is already taken (a lost e-mail is logged)."""
+    registration_id = registration.pk
+
+    def enqueue() -> None:
+        from .tasks import send_event_registration_email
+
+        try:
+            send_event_registration_email.delay(registration_id, str(kind))
+        except Exception:  # the registration stands; the e-mail is best effort
+            logger.warning(
+                "Could not send the %s e-mail for registration %s",
+                kind,
+                registration_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def _member_language(user) -> str:
+    """The member's preferred language when they chose one we offer."""
+    try:
+        language = user.learning_profile.preferred_language
+    except ObjectDoesNotExist:
+        language = ""
+    offered = {code for code, _name in settings.LANGUAGES}
+    return language if language in offered else settings.LANGUAGE_CODE
+
+
+def _absolute_url(event: EventPage, path: str) -> str:
+    site = event.get_site()
+    base = site.root_url if site else settings.WAGTAILADMIN_BASE_URL
+    return base.rstrip("/") + path
+
+
+def _send_registration_email(registration: EventRegistration, kind: str) -> None:
+    event, user = registration.event, registration.user
+    context = {
+        "kind": kind,
+        "event": event,
+        "member": user,
+        "local_start": timezone.localtime(event.starts_at, event.zone),
+        "local_end": timezone.localtime(event.ends_at, event.zone),
+        "event_url": event.get_full_url(),
+        "ics_url": _absolute_url(
+            event, reverse("courses:event_ics", kwargs={"event_id": event.pk})
+        ),
+        "waitlist_position": (
+            event.registrations.filter(
+                status=Status.WAITLISTED, position__lt=registration.position
+            ).count()
+            + 1
+            if kind == EmailKind.WAITLISTED
+            else None
+        ),
+    }
+    language = _member_language(user)
+    context["language"] = language
+    with translation.override(language):
+        subject = render_to_string(
+            "courses/events/email/registration_subject.txt", context
+        ).strip()
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string("courses/events/email/registration.txt", context),
+            to=[user.email],
+        )
+        message.attach_alternative(
+            render_to_string("courses/events/email/registration.html", context),
+            "text/html",
+        )
+    message.send()
 
 
 def _locked_event(event: EventPage) -> EventPage:
@@ -306,6 +524,7 @@ def _promote_waitlisted(event: EventPage) -> EventRegistration | None:
     )
     if first is not None:
         _seat(first, now=timezone.now())
+        _email_later(first, kind=EmailKind.PROMOTED)
     return first
 
 

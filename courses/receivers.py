@@ -3,6 +3,7 @@ the cached syllabus and catalogue in step with the course tree."""
 
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .content_cache import content_changed
@@ -15,6 +16,9 @@ from .models import (
     CourseIndexPage,
     CourseInstructor,
     CoursePage,
+    CoursePrerequisite,
+    CourseReview,
+    EventPage,
     LessonPage,
     ModulePage,
     Skill,
@@ -27,8 +31,14 @@ CACHED_CONTENT = (
     ModulePage,
     LessonPage,
     CourseInstructor,
+    CoursePrerequisite,
     Topic,
     Skill,
+    # The course page caches its upcoming events and its reviews; the catalogue
+    # and course events leave out pages behind a view restriction.
+    EventPage,
+    CourseReview,
+    PageViewRestriction,
 )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activity.services import activity_record
 
+from .content_cache import cached
 from .models import CoursePage, CourseReview, Enrollment
 
 REVIEWS_SHOWN = 20
@@ -23,20 +24,35 @@ class ReviewSummary:
     can_review: bool
 
 
-def course_reviews(*, course: CoursePage, user, limit: int = REVIEWS_SHOWN):
-    """The course's rating and latest reviews, and the member's own (3 queries,
-    however many reviews there are)."""
+def course_reviews(
+    *,
+    course: CoursePage,
+    user,
+    limit: int = REVIEWS_SHOWN,
+    enrolled: bool | None = None,
+):
+    """The course's rating and latest reviews (cached), and the member's own:
+    0 queries for a visitor, 1 for a member (2 unless the caller knows
+    `enrolled`), however many reviews there are."""
     reviews = CourseReview.objects.filter(course=course)
-    summary = reviews.summary()
+
+    def listing():
+        return reviews.summary(), list(reviews.for_listing()[:limit])
+
+    # The same for every visitor: cached with the course content, which a
+    # saved or deleted review changes (courses/receivers.py).
+    summary, latest = cached(f"reviews:{course.pk}:{limit}", listing)
     own = None
     can_review = False
     if getattr(user, "is_authenticated", False):
         own = reviews.filter(user=user).first()
-        can_review = _is_enrolled(user=user, course=course)
+        can_review = (
+            enrolled if enrolled is not None else _is_enrolled(user=user, course=course)
+        )
     return ReviewSummary(
         average=summary["average"],
         count=summary["count"],
-        reviews=list(reviews.for_listing()[:limit]),
+        reviews=latest,
         own=own,
         can_review=can_review,
     )

@@ -245,6 +245,11 @@ class EventRegistration(models.Model):
     position = models.PositiveIntegerField(_("waitlist order"), null=True, blank=True)
     attended = models.BooleanField(_("attended"), default=False)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    # The last registration e-mail sent (its kind and the moment it is about),
+    # so a retried or duplicated task sends each one once.
+    notified = models.CharField(
+        _("last e-mail sent"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("event registration")

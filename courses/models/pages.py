@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -23,7 +25,7 @@ from wagtail.admin.panels import (
     PageChooserPanel,
 )
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from core.pages import CardMixin
@@ -52,7 +54,28 @@ class CourseFormat(models.Model):
         return str(self.get_code_display())
 
 
-class CourseIndexPage(Page):
+class CourseTreePage(Page):
+    """What the catalogue, course, module and lesson pages share: a cheaper
+    privacy check on every view."""
+
+    class Meta:
+        abstract = True
+
+    def get_view_restrictions(self):
+        """The restrictions on this page and its ancestors (or, for an alias
+        among them, its source) in one query; Wagtail's own check loads the
+        ancestors first, a second query on every page view."""
+        steplen = self.steplen
+        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        sources = Page.objects.filter(path__in=paths, alias_of__isnull=False).values(
+            "alias_of_id"
+        )
+        return PageViewRestriction.objects.filter(
+            Q(page__path__in=paths) | Q(page_id__in=sources)
+        )
+
+
+class CourseIndexPage(CourseTreePage):
     """The course catalogue: every published course, with filters."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -64,6 +87,25 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        """Find the course, module or lesson the rest of the URL names with one
+        query by its URL path; Wagtail's walk down the tree costs two queries a
+        level (six for a lesson). As in that walk, only the page itself must be
+        live; what the page shows checks the rest."""
+        levels = len(path_components)
+        if not 1 <= levels <= 3:
+            return super().route(request, path_components)
+        model = (CoursePage, ModulePage, LessonPage)[levels - 1]
+        page = model.objects.filter(
+            slug=path_components[-1],
+            url_path=self.url_path + "/".join(path_components) + "/",
+            depth=self.depth + levels,
+            path__startswith=self.path,
+        ).first()
+        if page is None:
+            raise Http404
+        return page.route(request, [])
 
     def get_context(self, request, *args, **kwargs):
         from ..forms import CatalogueFilterForm
@@ -94,7 +136,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(CardMixin, Page):
+class CoursePage(CardMixin, CourseTreePage):
     """A course: what it teaches, for whom, who teaches it, and its modules."""
 
     card_related = ("cover_image",)
@@ -230,14 +272,39 @@ class CoursePage(CardMixin, Page):
             raise ValidationError(errors)
 
     def get_context(self, request, *args, **kwargs):
+        from ..event_services import course_upcoming_events
         from ..selectors import course_progress
 
         context = super().get_context(request, *args, **kwargs)
+        progress = course_progress(course=self, user=request.user)
+        completion = None
+        enrollment = progress.enrollment
+        if enrollment and enrollment.status == enrollment.Status.COMPLETED:
+            completion = self.completions.filter(user=request.user).first()
         context.update(
-            progress=course_progress(course=self, user=request.user),
-            instructors=list(self.instructor_links.select_related("user")),
+            progress=progress,
+            completion=completion,
+            requirements=cached(f"requirements:{self.pk}", self._requirements),
+            events=course_upcoming_events(course=self, user=request.user),
+            instructors=cached(
+                f"instructors:{self.pk}",
+                lambda: list(self.instructor_links.select_related("user")),
+            ),
         )
         return context
+
+    def _requirements(self) -> dict:
+        """What the course teaches and expects: skills taught, prerequisite
+        skills and published prerequisite courses (cached per content)."""
+        return {
+            "skills": list(self.skills.order_by("name")),
+            "prerequisite_skills": list(self.prerequisite_skills.order_by("name")),
+            "prerequisite_courses": [
+                link.required_course
+                for link in self.prerequisite_links.select_related("required_course")
+                if link.required_course.live
+            ],
+        }
 
     @property
     def card_image(self):
@@ -309,7 +376,7 @@ class CoursePrerequisite(Orderable):
             )
 
 
-class ModulePage(Page):
+class ModulePage(CourseTreePage):
     """A group of lessons within a course (a week, a unit, a theme)."""
 
     summary = models.TextField(_("summary"), max_length=400, blank=True)
@@ -326,11 +393,14 @@ class ModulePage(Page):
         # A module has no page of its own: its lessons are listed on the course.
         from django.shortcuts import redirect
 
-        course = CoursePage.objects.ancestor_of(self).live().first()
-        return redirect(f"{course.url}#module-{self.pk}" if course else "/")
+        from ..selectors import course_of
+
+        course = course_of(self)
+        live = course is not None and course.live
+        return redirect(f"{course.url}#module-{self.pk}" if live else "/")
 
 
-class LessonPage(Page):
+class LessonPage(CourseTreePage):
     """One lesson: text, media, code, and optionally a quiz or an assignment."""
 
     summary = models.TextField(_("summary"), max_length=400, blank=True)
@@ -418,10 +488,10 @@ class LessonPage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import course_progress, quiz_attempts_for_learner
+        from ..selectors import course_of, course_progress, quiz_attempts_for_learner
 
         context = super().get_context(request, *args, **kwargs)
-        course = CoursePage.objects.ancestor_of(self).first()
+        course = course_of(self)
         progress = course_progress(course=course, user=request.user) if course else None
         previous, following = progress.neighbours(self) if progress else (None, None)
         row = next((r for r in progress.lessons if r.lesson.pk == self.pk), None)
@@ -436,7 +506,11 @@ class LessonPage(Page):
             next_lesson=following,
             lesson_completed=bool(row and row.completed),
             quiz_can_submit=enrolled,
-            quiz_attempts=quiz_attempts_for_learner(user=request.user, lesson=self),
+            quiz_attempts=(
+                quiz_attempts_for_learner(user=request.user, lesson=self)
+                if self.has_quiz
+                else {}
+            ),
         )
         return context
 

@@ -12,7 +12,14 @@ register = template.Library()
 def course_reviews_section(context, course):
     request = context.get("request")
     user = getattr(request, "user", None)
-    summary = course_reviews(course=course, user=user)
+    # The course page has already loaded the member's enrolment.
+    progress = context.get("progress")
+    enrolled = (
+        progress.is_enrolled
+        if progress is not None and progress.course.pk == course.pk
+        else None
+    )
+    summary = course_reviews(course=course, user=user, enrolled=enrolled)
     return {
         "course": course,
         "summary": summary,

@@ -2,13 +2,20 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from courses.models import Enrollment, LessonProgress, QuizAttempt
-from courses.services import enrollment_create, quiz_submit
+from courses.models import (
+    CourseCompletion,
+    CoursePrerequisite,
+    Enrollment,
+    LessonProgress,
+    QuizAttempt,
+)
+from courses.services import enrollment_create, lesson_complete, quiz_submit
 
 from .conftest import (
     make_course,
     make_lesson,
     make_module,
+    make_skill,
     make_user,
     paragraph,
     quiz,
@@ -182,3 +189,55 @@ def test_anonymous_posts_are_sent_to_log_in(client):
     response = client.post(f"/learn/lessons/{lesson.pk}/quizzes/quiz/", {})
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_catalogue_filters_by_skill(client, topic):
+    sql = make_skill(topic=topic, name="SQL joins", slug="sql-joins")
+    pandas = make_skill(topic=topic, name="Pandas", slug="pandas")
+    joins = make_course(title="Joins in depth")
+    joins.skills = [sql]
+    joins.save_revision().publish()
+    frames = make_course(title="Data frames")
+    frames.skills = [pandas]
+    frames.save_revision().publish()
+    catalogue = joins.get_parent()
+
+    html = client.get(catalogue.url).content.decode()
+    assert '<optgroup label="Data science">' in html and ">SQL joins<" in html
+
+    html = client.get(catalogue.url, {"skill": "sql-joins"}).content.decode()
+    assert "Joins in depth" in html and "Data frames" not in html
+
+
+def test_the_course_page_shows_skills_and_what_to_know_first(client, topic):
+    basics = make_course(title="SQL basics")
+    course = make_course(title="Query tuning")
+    course.skills = [make_skill(topic=topic, name="Indexes")]
+    course.prerequisite_skills = [make_skill(topic=topic, name="SELECT")]
+    course.prerequisite_links = [CoursePrerequisite(required_course=basics)]
+    course.save_revision().publish()
+
+    html = client.get(course.url).content.decode()
+
+    assert "Skills you will practise" in html and "Indexes" in html
+    assert 'data-testid="prerequisites"' in html and "SELECT" in html
+    assert f'<a href="{basics.url}">SQL basics</a>' in html
+
+    basics.unpublish()
+    html = client.get(course.url).content.decode()
+    assert "SQL basics" not in html
+
+
+def test_a_learner_who_completed_the_course_finds_the_certificate(client, learner):
+    course = make_course()
+    lesson = make_lesson(make_module(course), body=[paragraph()])
+    enrollment_create(user=learner, course=course)
+    lesson_complete(user=learner, lesson=lesson)
+    client.force_login(learner)
+
+    html = client.get(course.url).content.decode()
+
+    certificate = CourseCompletion.objects.get(user=learner).certificate_id
+    assert 'data-testid="course-completed"' in html
+    assert f"/learn/certificates/{certificate}/" in html
+    assert client.get(f"/learn/certificates/{certificate}/").status_code == 200
