@@ -46,7 +46,7 @@ VERBS: dict[str, Verb] = {
         Verb("flagged", AS + "flag-as-inappropriate", ("post",)),
         Verb("mentioned", "mentioned", ("post",)),
         Verb("joined", AS + "join", ("group",)),
-        Verb("left", AS + "leave", ("group",)),
+        Verb("left", AS + "leave", ("group", "course")),
         Verb("followed", AS + "follow", ("board", "topic", "member")),
         Verb("earned", "earned", ("badge", "level", "points")),
         Verb("redeemed", "redeemed", ("reward",)),

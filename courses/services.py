@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from activity.models import Activity
 from activity.services import activity_record
 
 from . import grading
@@ -131,15 +132,43 @@ def enrollment_create(*, user, course: CoursePage) -> Enrollment:
 @transaction.atomic
 def enrollment_withdraw(*, user, course: CoursePage) -> Enrollment | None:
     """Leave a course; progress is kept for when the learner comes back.
-    Withdrawing when not enrolled changes nothing."""
+    Records `left` (once per enrolment episode) for analytics and churn
+    models. Withdrawing when not enrolled changes nothing."""
     enrollment = (
         Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     )
     if enrollment is None or not enrollment.is_current:
         return enrollment
+    now = timezone.now()
+    was_completed = enrollment.status == Enrollment.Status.COMPLETED
     enrollment.status = Enrollment.Status.WITHDRAWN
-    enrollment.withdrawn_at = timezone.now()
+    enrollment.withdrawn_at = now
     enrollment.save(update_fields=["status", "withdrawn_at"])
+    lessons_completed = LessonProgress.objects.filter(
+        user=user, course=course, completed_at__isnull=False
+    ).count()
+    activity_record(
+        actor=user,
+        verb="left",
+        object_type="course",
+        object_id=course.pk,
+        # One per enrolment episode: enrolling again starts a new one.
+        idempotency_key=(
+            f"left:course:{enrollment.pk}:{enrollment.enrolled_at.timestamp():.6f}"
+        ),
+        result={"duration": _iso_duration(now - enrollment.enrolled_at)},
+        context={
+            "enrolled_at": enrollment.enrolled_at.isoformat(),
+            "lessons_completed": lessons_completed,
+            "course_completed": was_completed,
+            "last_activity_at": (
+                enrollment.last_activity_at.isoformat()
+                if enrollment.last_activity_at
+                else None
+            ),
+        },
+        timestamp=now,
+    )
     return enrollment
 
 
@@ -394,6 +423,15 @@ def _touch(enrollment: Enrollment, *, lesson: LessonPage, now) -> None:
     enrollment.save(update_fields=["last_lesson", "last_activity_at"])
 
 
+def _completion_episode(key: str, now) -> str:
+    """ "" for a first completion; a suffix naming this one when an earlier
+    completion under `key` was taken back (a regrade voided it), so the new
+    completion is recorded rather than mistaken for a retry of the old."""
+    if Activity.objects.filter(idempotency_key=key).exists():
+        return f":{now.timestamp():.6f}"
+    return ""
+
+
 def _iso_duration(delta: datetime.timedelta) -> str:
     seconds = max(int(delta.total_seconds()), 0)
     hours, rest = divmod(seconds, 3600)
@@ -416,6 +454,7 @@ def _lesson_mark_complete(
     progress.completed_at = now
     progress.save(update_fields=["completed_at"])
     duration = _iso_duration(now - progress.started_at)
+    episode = _completion_episode(f"completed:lesson:{lesson.pk}:{user.pk}", now)
     for verb, result in (
         ("experienced", {"duration": duration}),
         ("completed", {"completion": True, "duration": duration}),
@@ -425,7 +464,7 @@ def _lesson_mark_complete(
             verb=verb,
             object_type="lesson",
             object_id=lesson.pk,
-            idempotency_key=f"{verb}:lesson:{lesson.pk}:{user.pk}",
+            idempotency_key=f"{verb}:lesson:{lesson.pk}:{user.pk}{episode}",
             result=result,
             context={"course": course.pk},
             timestamp=now,
@@ -475,12 +514,13 @@ def _course_complete_if_done(
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.save(update_fields=["status"])
     if created:
+        key = f"completed:course:{course.pk}:{user.pk}"
         activity_record(
             actor=user,
             verb="completed",
             object_type="course",
             object_id=course.pk,
-            idempotency_key=f"completed:course:{course.pk}:{user.pk}",
+            idempotency_key=key + _completion_episode(key, now),
             result={
                 "completion": True,
                 "duration": _iso_duration(now - enrollment.enrolled_at),

@@ -4,11 +4,20 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import insight_views, instructor_services
-from .models import CourseIndexPage, CourseInstructor, CoursePage, Skill, Topic
+from .models import (
+    CourseIndexPage,
+    CourseInstructor,
+    CoursePage,
+    LessonPage,
+    Skill,
+    Topic,
+)
+from .regrade_services import quiz_regrade_allowed
 
 
 class TopicViewSet(SnippetViewSet):
@@ -89,6 +98,11 @@ def course_insight_urls():
             insight_views.CourseInsightView.as_view(),
             name="course",
         ),
+        path(
+            "lessons/<int:lesson_id>/regrade/",
+            insight_views.QuizRegradeView.as_view(),
+            name="regrade",
+        ),
     ]
     return [path("course-insights/", include((urls, "course_insights")))]
 
@@ -126,3 +140,18 @@ def grading_menu_item():
         icon_name="clipboard-list",
         order=950,
     )
+
+
+@hooks.register("register_page_header_buttons")
+def regrade_button(page, user, view_name, next_url=None):
+    """On a lesson with a quiz: regrade its attempts after correcting it."""
+    specific = page.specific_deferred
+    if not isinstance(specific, LessonPage) or not specific.has_quiz:
+        return
+    if quiz_regrade_allowed(user=user, lesson=specific):
+        yield Button(
+            _("Regrade quiz attempts"),
+            reverse("course_insights:regrade", args=[page.pk]),
+            icon_name="redirect",
+            priority=80,
+        )

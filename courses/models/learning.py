@@ -105,6 +105,10 @@ class QuizAttempt(models.Model):
     passed = models.BooleanField(default=False)
     # The lesson revision graded against, so statistics survive later edits.
     revision_id = models.PositiveBigIntegerField(null=True, blank=True)
+    # How often an instructor's regrade changed this attempt's result (it
+    # keys the corrected activities), and when it last did.
+    regrade_count = models.PositiveIntegerField(_("regrades"), default=0)
+    regraded_at = models.DateTimeField(_("regraded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quiz attempt")

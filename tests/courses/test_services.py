@@ -92,6 +92,24 @@ def test_withdrawing_is_idempotent_and_rejoining_registers_again(learner):
     assert Activity.objects.filter(verb="registered").count() == 2
 
 
+def test_withdrawing_records_left_once_per_enrolment_episode(world):
+    lesson_complete(user=world.learner, lesson=world.reading)
+    enrollment_withdraw(user=world.learner, course=world.course)
+    enrollment_withdraw(user=world.learner, course=world.course)
+
+    [left] = Activity.objects.filter(verb="left")
+    assert (left.actor, left.object_type) == (world.learner, "course")
+    assert left.object_id == str(world.course.pk)
+    assert left.context["lessons_completed"] == 1
+    assert left.context["course_completed"] is False
+    assert left.result["duration"].startswith("PT")
+
+    # Coming back and leaving again is a new episode: a second `left`.
+    enrollment_create(user=world.learner, course=world.course)
+    enrollment_withdraw(user=world.learner, course=world.course)
+    assert Activity.objects.filter(verb="left").count() == 2
+
+
 # Lessons ---------------------------------------------------------------------
 
 
