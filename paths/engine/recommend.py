@@ -16,387 +16,87 @@ what each ranking function receives:
 Plain NumPy/SciPy/scikit-learn, no Django: selectors feed arrays, services persist.
 """
 
-import json
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
-from functools import cached_property
-from pathlib import Path
-from typing import Literal
+from collections.abc import Collection, Hashable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
-from sklearn.preprocessing import normalize
-from sklearn.utils.extmath import randomized_svd
 
+from paths.engine.mmr import mmr
+from paths.engine.recommend_fit import (
+    build_content_model,
+    content_embedding,
+    empty_content,
+    fit_behaviour,
+    fit_popularity,
+    fit_recommender,
+)
+from paths.engine.recommend_model import (
+    BASIC,
+    CURATED,
+    EXPLORE,
+    FULL,
+    LEVELS,
+    MATCHES_INTEREST,
+    OFF,
+    POPULAR,
+    POPULAR_IN_SEGMENT,
+    SIMILAR_TO,
+    SKILL_GAP,
+    BehaviourModel,
+    Catalogue,
+    ContentModel,
+    Level,
+    MemberBehaviour,
+    MemberProfile,
+    PopularityModel,
+    Recommendation,
+    RecommenderModel,
+    RecommenderParams,
+    plain_id,
+    skill_token,
+    tag_token,
+    with_params,
+)
 from paths.engine.threads import one_blas_thread
 
-Level = Literal["off", "basic", "full"]
-OFF, BASIC, FULL = "off", "basic", "full"
-LEVELS: tuple[str, ...] = (OFF, BASIC, FULL)
-
-# Reason kinds (the site has one sentence per kind).
-SIMILAR_TO = "similar_to"  # {"item": id of a history item}
-SKILL_GAP = "skill_gap"  # {"skill": skill id}
-MATCHES_INTEREST = "matches_interest"  # {"feature": token, e.g. "tag:python"}
-POPULAR_IN_SEGMENT = "popular_in_segment"  # {"segment": name}
-POPULAR = "popular"
-CURATED = "curated"
-EXPLORE = "explore"
-
-SKILL_PREFIX = "skill:"
-TAG_PREFIX = "tag:"
-WORD_PREFIX = "word:"
-
-
-def skill_token(skill_id: Hashable) -> str:
-    return f"{SKILL_PREFIX}{skill_id}"
-
-
-def tag_token(tag: str) -> str:
-    return f"{TAG_PREFIX}{tag.strip().lower()}"
-
-
-@dataclass(frozen=True)
-class RecommenderParams:
-    """Fitting and serving knobs; defaults tuned on MOOCCube (docs/RECOMMENDER.md)."""
-
-    # Collaborative filtering: item-item weights = EASE (Steck 2019) + a share of
-    # asymmetric cosine, each scaled to a comparable range, pruned per item.
-    ease_lambda: float = 50.0
-    ease_max_items: int = 8000  # above this, the dense inverse is too big: cosine only
-    cosine_weight: float = 1.0
-    cosine_alpha: float = 0.6
-    neighbours: int = 200
-    factors: int = 32  # item factors (truncated SVD) used to measure diversity
-    segment_smoothing: float = 20.0  # pseudo-members of overall popularity per segment
-    # Blend of normalised component scores.
-    weight_behaviour: float = 1.0
-    weight_content: float = 0.1
-    weight_popularity: float = 0.05
-    history_content_share: float = 0.5  # history vs declared interests in "full"
-    # Re-ranking.
-    diversity: float = 0.9  # MMR lambda: 1 = relevance only, 0 = diversity only
-    pool: int = 100  # candidates MMR chooses from
-    explore: bool = True  # last slot: a well-liked item unlike the rest
-
-
-@dataclass(frozen=True)
-class ContentModel:
-    """Items × features (skills, tags, words), rows L2-normalised; an item
-    without features has an empty row. `embedding` is a small dense, L2-normalised
-    version of the rows (exact when there are few features, else truncated SVD)
-    used to measure how alike items are, fast."""
-
-    features: sp.csr_matrix
-    feature_names: np.ndarray
-    embedding: np.ndarray
-
-    @cached_property
-    def feature_index(self) -> dict[str, int]:
-        return {str(name): i for i, name in enumerate(self.feature_names)}
-
-    def query(self, weights: Mapping[str, float]) -> np.ndarray:
-        """A dense feature vector from token weights; unknown tokens are ignored."""
-        q = np.zeros(len(self.feature_names), dtype=np.float64)
-        index = self.feature_index
-        for token, weight in weights.items():
-            j = index.get(token)
-            if j is not None:
-                q[j] += weight
-        return q
-
-
-@dataclass(frozen=True)
-class PopularityModel:
-    """Distinct members per item, overall and per segment (smoothed toward the
-    overall share), each scaled to a maximum of 1."""
-
-    overall: np.ndarray
-    segments: np.ndarray  # segment names, sorted
-    by_segment: np.ndarray  # segments × items
-
-    def scores(self, segment: str | None) -> tuple[np.ndarray, bool]:
-        """Popularity for a segment if the model knows it, else overall; and
-        whether it was the segment's."""
-        if segment is not None and len(self.segments):
-            i = int(np.searchsorted(self.segments, segment))
-            if i < len(self.segments) and self.segments[i] == segment:
-                return self.by_segment[i], True
-        return self.overall, False
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """What every level may use: item ids, popularity and content features."""
-
-    item_ids: np.ndarray
-    popularity: PopularityModel
-    content: ContentModel
-
-    @cached_property
-    def index(self) -> dict[Hashable, int]:
-        return {_plain(item): i for i, item in enumerate(self.item_ids)}
-
-    @property
-    def n_items(self) -> int:
-        return len(self.item_ids)
-
-    def positions(self, items: Iterable[Hashable]) -> np.ndarray:
-        """Row numbers of the known items among `items`, in order."""
-        index = self.index
-        found = [index[i] for i in items if i in index]
-        return np.asarray(found, dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class BehaviourModel:
-    """Collaborative filtering fitted on the activity log: item-to-item weights
-    (row = an item the member had, columns = items it suggests) and L2-normalised
-    item factors for measuring how alike two items are."""
-
-    item_item: sp.csr_matrix
-    item_factors: np.ndarray
-
-
-@dataclass(frozen=True)
-class RecommenderModel:
-    catalogue: Catalogue
-    behaviour: BehaviourModel | None
-    params: RecommenderParams = field(default_factory=RecommenderParams)
-
-    def save(self, path: str | Path) -> None:
-        """One .npz of plain arrays (no pickle)."""
-        c = self.catalogue
-        arrays = {
-            "item_ids": c.item_ids,
-            "pop_overall": c.popularity.overall,
-            "pop_segments": c.popularity.segments.astype(str),
-            "pop_by_segment": c.popularity.by_segment,
-            "feature_names": c.content.feature_names.astype(str),
-            "content_embedding": c.content.embedding,
-            "params": np.asarray(json.dumps(asdict(self.params))),
-        }
-        arrays |= _csr_arrays("content", c.content.features)
-        if self.behaviour is not None:
-            arrays |= _csr_arrays("item_item", self.behaviour.item_item)
-            arrays["item_factors"] = self.behaviour.item_factors
-        with open(path, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
-
-    @classmethod
-    def load(cls, path: str | Path) -> "RecommenderModel":
-        with np.load(path, allow_pickle=False) as data:
-            n_items = len(data["item_ids"])
-            content = ContentModel(
-                features=_csr_from(data, "content", n_items),
-                feature_names=data["feature_names"],
-                embedding=data["content_embedding"],
-            )
-            behaviour = None
-            if "item_item_data" in data:
-                behaviour = BehaviourModel(
-                    item_item=_csr_from(data, "item_item", n_items),
-                    item_factors=data["item_factors"],
-                )
-            popularity = PopularityModel(
-                overall=data["pop_overall"],
-                segments=data["pop_segments"],
-                by_segment=data["pop_by_segment"],
-            )
-            params = RecommenderParams(**json.loads(str(data["params"])))
-            catalogue = Catalogue(data["item_ids"], popularity, content)
-        return cls(catalogue=catalogue, behaviour=behaviour, params=params)
-
-
-@dataclass(frozen=True)
-class MemberProfile:
-    """What the member declared (onboarding, profile, goal): usable from "basic".
-
-    `interests` weighs feature tokens ("tag:python", "skill:12"); `skill_gaps`
-    weighs the goal's skills the member still needs (skill id → 0..1); `segment`
-    picks the popularity list for cold start; `exclude` lists items not to show.
-    """
-
-    segment: str | None = None
-    interests: Mapping[str, float] = field(default_factory=dict)
-    skill_gaps: Mapping[Hashable, float] = field(default_factory=dict)
-    exclude: Collection[Hashable] = ()
-
-
-@dataclass(frozen=True)
-class MemberBehaviour:
-    """The member's own interactions from the activity log: used only at "full"."""
-
-    items: Sequence[Hashable]
-    weights: Sequence[float] | None = None
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    item: Hashable
-    score: float
-    reason: dict
-
-
-# --- Fitting -------------------------------------------------------------------
-
-
-def build_content_model(
-    item_tokens: Sequence[Iterable[str]],
-    *,
-    texts: Sequence[str] | None = None,
-    text_weight: float = 0.5,
-    max_words: int = 20000,
-    embedding_dims: int = 64,
-) -> ContentModel:
-    """TF-IDF over each item's tokens (skills, tags: already prefixed, see
-    `skill_token`) and, optionally, its text; rows L2-normalised."""
-    n_items = len(item_tokens)
-    vocabulary: dict[str, int] = {}
-    rows, cols = [], []
-    for i, tokens in enumerate(item_tokens):
-        for token in set(tokens):
-            rows.append(i)
-            cols.append(vocabulary.setdefault(token, len(vocabulary)))
-    counts = sp.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(n_items, len(vocabulary))
-    )
-    blocks = [normalize(TfidfTransformer().fit_transform(counts))]
-    names = [""] * len(vocabulary)
-    for token, j in vocabulary.items():
-        names[j] = token
-    if texts is not None and any(t.strip() for t in texts):
-        words = TfidfVectorizer(max_features=max_words, sublinear_tf=True)
-        blocks.append(text_weight * words.fit_transform(texts))
-        names += [WORD_PREFIX + w for w in words.get_feature_names_out()]
-    features = normalize(sp.hstack(blocks, format="csr")).astype(np.float32)
-    return ContentModel(
-        features=features,
-        feature_names=np.asarray(names, dtype=str),
-        embedding=content_embedding(features, dims=embedding_dims),
-    )
-
-
-def content_embedding(features: sp.csr_matrix, *, dims: int = 64) -> np.ndarray:
-    """Dense rows whose dot products approximate the feature cosine."""
-    n_items, n_features = features.shape
-    if n_features <= dims:
-        dense = features.toarray()
-    else:
-        rank = max(1, min(dims, n_items - 1))
-        u, s, _ = randomized_svd(
-            features, rank, n_iter=4, random_state=np.random.RandomState(0)
-        )
-        dense = u * s
-    return normalize(dense).astype(np.float32)
-
-
-def empty_content(n_items: int) -> ContentModel:
-    return ContentModel(
-        features=sp.csr_matrix((n_items, 0), dtype=np.float32),
-        feature_names=np.asarray([], dtype=str),
-        embedding=np.zeros((n_items, 0), dtype=np.float32),
-    )
-
-
-def fit_popularity(
-    interactions: sp.csr_matrix,
-    *,
-    member_segments: Sequence[str | None] | None = None,
-    smoothing: float = 20.0,
-) -> PopularityModel:
-    seen = (interactions > 0).astype(np.float64).tocsr()
-    counts = np.asarray(seen.sum(axis=0)).ravel()
-    overall = counts / max(counts.sum(), 1.0)
-    names: list[str] = []
-    rows = []
-    if member_segments is not None:
-        labels = np.asarray([s if s is not None else "" for s in member_segments])
-        for name in sorted(set(labels) - {""}):
-            members = np.flatnonzero(labels == name)
-            seg = np.asarray(seen[members].sum(axis=0)).ravel()
-            # Shrink small segments toward the overall shares.
-            rows.append((seg + smoothing * overall) / (seg.sum() + smoothing))
-            names.append(name)
-    by_segment = np.asarray([_scaled(r) for r in rows], dtype=np.float32)
-    return PopularityModel(
-        overall=_scaled(overall).astype(np.float32),
-        segments=np.asarray(names, dtype=str),
-        by_segment=by_segment.reshape(len(names), len(counts)),
-    )
-
-
-def fit_behaviour(
-    interactions: sp.csr_matrix, params: RecommenderParams
-) -> BehaviourModel:
-    """Item-to-item weights: EASE (a closed-form linear auto-encoder) plus a
-    share of asymmetric cosine, each scaled by its mean row maximum, pruned to the
-    strongest `neighbours` per item; and truncated-SVD item factors."""
-    x = sp.csr_matrix(interactions, dtype=np.float32)
-    n_items = x.shape[1]
-    keep = params.neighbours
-    gram = _gram(x)
-    norms = np.maximum(np.diag(gram).copy(), 1e-6)
-    row_norm = norms**params.cosine_alpha
-    col_norm = norms ** (1.0 - params.cosine_alpha)
-
-    def cosine_rows(block: np.ndarray, start: int) -> np.ndarray:
-        block[np.arange(len(block)), start + np.arange(len(block))] = 0.0
-        block /= row_norm[start : start + len(block), None]
-        block /= col_norm[None, :]
-        return block
-
-    cosine, scale = _neighbours(gram, keep, transform=cosine_rows)
-    weights = cosine * (params.cosine_weight / scale)
-    if n_items <= params.ease_max_items:
-        gram[np.diag_indices(n_items)] += params.ease_lambda
-        inverse = _spd_inverse(gram)  # in place: gram is gone
-        del gram
-        inverse /= -np.diag(inverse).copy()[None, :]
-        np.fill_diagonal(inverse, 0.0)
-        ease, scale = _neighbours(inverse, keep)
-        del inverse
-        weights = weights + ease * (1.0 / scale)
-    weights, _ = _neighbours(weights.tocsr(), keep)
-    return BehaviourModel(item_item=weights, item_factors=_item_factors(x, params))
-
-
-def fit_recommender(
-    interactions: sp.spmatrix,
-    *,
-    item_ids: Sequence[Hashable] | np.ndarray,
-    content: ContentModel | None = None,
-    member_segments: Sequence[str | None] | None = None,
-    params: RecommenderParams | None = None,
-) -> RecommenderModel:
-    """Fit on members × items implicit feedback (weights, 1 = one interaction).
-
-    `member_segments` (one per row, None for none) gives popularity per segment.
-    """
-    params = params or RecommenderParams()
-    x = sp.csr_matrix(interactions, dtype=np.float32)
-    x.sum_duplicates()
-    item_ids = np.asarray(item_ids)
-    if x.shape[1] != len(item_ids):
-        raise ValueError("interactions has one column per item id")
-    if content is None:
-        content = empty_content(len(item_ids))
-    elif content.features.shape[0] != len(item_ids):
-        raise ValueError("content has one row per item id")
-    popularity = fit_popularity(
-        x, member_segments=member_segments, smoothing=params.segment_smoothing
-    )
-    behaviour = fit_behaviour(x, params) if x.nnz else None
-    return RecommenderModel(
-        catalogue=Catalogue(item_ids, popularity, content),
-        behaviour=behaviour,
-        params=params,
-    )
-
-
-# --- Serving -------------------------------------------------------------------
+__all__ = [
+    "BASIC",
+    "CURATED",
+    "EXPLORE",
+    "FULL",
+    "LEVELS",
+    "MATCHES_INTEREST",
+    "OFF",
+    "POPULAR",
+    "POPULAR_IN_SEGMENT",
+    "SIMILAR_TO",
+    "SKILL_GAP",
+    "BehaviourModel",
+    "Catalogue",
+    "ContentModel",
+    "Level",
+    "MemberBehaviour",
+    "MemberProfile",
+    "PopularityModel",
+    "Recommendation",
+    "RecommenderModel",
+    "RecommenderParams",
+    "build_content_model",
+    "content_embedding",
+    "empty_content",
+    "fit_behaviour",
+    "fit_popularity",
+    "fit_recommender",
+    "mmr",
+    "recommend",
+    "recommend_basic",
+    "recommend_full",
+    "recommend_off",
+    "skill_token",
+    "tag_token",
+    "with_params",
+]
 
 
 def recommend(
@@ -476,7 +176,7 @@ def recommend_off(
         catalogue, None, popularity, allowed, k=k - len(picked), seed=seed, p=params
     )
     out = [
-        Recommendation(_plain(catalogue.item_ids[i]), 1.0, {"kind": CURATED})
+        Recommendation(plain_id(catalogue.item_ids[i]), 1.0, {"kind": CURATED})
         for i in picked
     ]
     return out + _explain(catalogue, None, ranked, parts, params, MemberProfile())
@@ -545,33 +245,6 @@ def recommend_full(
     return _explain(catalogue, model, ranked, parts, params, profile)
 
 
-def mmr(
-    relevance: np.ndarray, similarity: np.ndarray, *, k: int, lam: float
-) -> list[int]:
-    """Maximal marginal relevance (Carbonell & Goldstein 1998): greedily pick the
-    item maximising lam·relevance − (1 − lam)·(max similarity to those picked).
-    Relevance is min-max scaled first so lam means the same for every member."""
-    n = len(relevance)
-    if n == 0 or k <= 0:
-        return []
-    rel = relevance.astype(np.float64)
-    span = rel.max() - rel.min()
-    rel = (rel - rel.min()) / span if span > 0 else np.ones(n)
-    closest = np.zeros(n)
-    free = np.ones(n, dtype=bool)
-    picked: list[int] = []
-    for _ in range(min(k, n)):
-        value = np.where(free, lam * rel - (1.0 - lam) * closest, -np.inf)
-        best = int(np.argmax(value))
-        picked.append(best)
-        free[best] = False
-        closest = np.maximum(closest, similarity[best])
-    return picked
-
-
-# --- Internals -----------------------------------------------------------------
-
-
 @dataclass
 class _Parts:
     """Component scores over all items, kept for the blend and the reasons."""
@@ -590,122 +263,6 @@ class _Ranked:
     items: list[int]
     scores: list[float]
     explore: int | None
-
-
-def _plain(value):
-    """NumPy scalars to Python ones, so ids hash and serialise as callers expect."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _scaled(v: np.ndarray) -> np.ndarray:
-    top = float(v.max()) if len(v) else 0.0
-    return v / top if top > 0 else np.zeros_like(v)
-
-
-def _csr_arrays(prefix: str, m: sp.csr_matrix) -> dict[str, np.ndarray]:
-    m = sp.csr_matrix(m)
-    return {
-        f"{prefix}_data": m.data.astype(np.float32),
-        f"{prefix}_indices": m.indices,
-        f"{prefix}_indptr": m.indptr,
-        f"{prefix}_cols": np.asarray(m.shape[1]),
-    }
-
-
-def _csr_from(data, prefix: str, n_rows: int) -> sp.csr_matrix:
-    shape = (n_rows, int(data[f"{prefix}_cols"]))
-    return sp.csr_matrix(
-        (data[f"{prefix}_data"], data[f"{prefix}_indices"], data[f"{prefix}_indptr"]),
-        shape=shape,
-    )
-
-
-def _gram(x: sp.csr_matrix, *, chunk: int = 4096) -> np.ndarray:
-    """Dense items × items co-occurrence XᵀX, accumulated over member chunks (the
-    sparse product of all members at once holds a near-dense matrix in sparse
-    form: several times the memory of the dense one)."""
-    n_items = x.shape[1]
-    gram = np.zeros((n_items, n_items), dtype=np.float32)
-    for start in range(0, x.shape[0], chunk):
-        block = x[start : start + chunk]
-        product = (block.T @ block).tocsr()
-        product.sum_duplicates()  # unique (row, col): a plain fancy += is exact
-        product = product.tocoo()
-        gram[product.row, product.col] += product.data
-    return gram
-
-
-def _spd_inverse(a: np.ndarray, *, block: int = 512) -> np.ndarray:
-    """Inverse of a symmetric positive-definite C-ordered matrix through Cholesky
-    (half the work of a general inverse), computed in `a`'s own memory: its
-    transpose is the same matrix in Fortran order, which LAPACK overwrites."""
-    fortran = a.T
-    potrf, potri = scipy.linalg.lapack.get_lapack_funcs(("potrf", "potri"), (fortran,))
-    factor, info = potrf(fortran, lower=False, overwrite_a=True, clean=False)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"Cholesky failed ({info}); raise ease_lambda")
-    inverse, info = potri(factor, lower=False, overwrite_c=True)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"inverse failed ({info})")
-    # Only the upper triangle is set: mirror it, a block of rows at a time.
-    n = inverse.shape[0]
-    for start in range(0, n, block):
-        end = min(start + block, n)
-        inverse[start:end, :start] = inverse[:start, start:end].T
-        square = inverse[start:end, start:end]
-        inverse[start:end, start:end] = np.triu(square) + np.triu(square, 1).T
-    return inverse.T
-
-
-def _neighbours(
-    m: np.ndarray | sp.csr_matrix,
-    keep: int,
-    *,
-    transform=None,
-    chunk: int = 512,
-) -> tuple[sp.csr_matrix, float]:
-    """The `keep` largest positive entries of each row (after `transform(block,
-    first row)` if given) as CSR, and the mean row maximum of |entries| (the
-    scale a blend divides by). A few hundred rows at a time, so a 5k × 5k matrix
-    is never copied whole."""
-    n_rows, n_cols = m.shape
-    keep = min(keep, n_cols)
-    pieces, row_max = [], []
-    for start in range(0, n_rows, chunk):
-        block = m[start : start + chunk]
-        block = block.toarray() if sp.issparse(block) else np.array(block)
-        if transform is not None:
-            block = transform(block, start)
-        row_max.append(np.abs(block).max(axis=1))
-        if keep < n_cols:
-            cols = np.argpartition(-block, keep - 1, axis=1)[:, :keep]
-        else:
-            cols = np.broadcast_to(np.arange(n_cols), block.shape)
-        values = np.take_along_axis(block, cols, axis=1).ravel()
-        rows = np.repeat(np.arange(len(block)), cols.shape[1])
-        mask = values > 0
-        pieces.append(
-            sp.csr_matrix(
-                (values[mask], (rows[mask], cols.ravel()[mask])),
-                shape=(len(block), n_cols),
-                dtype=np.float32,
-            )
-        )
-    out = sp.vstack(pieces, format="csr") if pieces else sp.csr_matrix(m.shape)
-    out.sort_indices()
-    scale = float(np.concatenate(row_max).mean()) if row_max else 0.0
-    return out, scale if scale > 0 else 1.0
-
-
-def _item_factors(x: sp.csr_matrix, params: RecommenderParams) -> np.ndarray:
-    n_items = x.shape[1]
-    rank = min(params.factors, n_items - 1, x.shape[0] - 1)
-    if rank < 1:
-        return np.zeros((n_items, 1), dtype=np.float32)
-    u, s, _ = randomized_svd(
-        sp.csr_matrix(x.T), rank, n_iter=4, random_state=np.random.RandomState(0)
-    )
-    return normalize(u * s).astype(np.float32)
 
 
 def _allowed(
@@ -914,7 +471,7 @@ def _explain(
         else:
             reason = _reason(catalogue, i, pulls[:, n], parts, profile)
         out.append(
-            Recommendation(_plain(catalogue.item_ids[i]), round(score, 6), reason)
+            Recommendation(plain_id(catalogue.item_ids[i]), round(score, 6), reason)
         )
     return out
 
@@ -948,7 +505,7 @@ def _reason(
         best = int(np.argmax(pulls))
         return {
             "kind": SIMILAR_TO,
-            "item": _plain(catalogue.item_ids[parts.history[best]]),
+            "item": plain_id(catalogue.item_ids[parts.history[best]]),
         }
     if top == "content":
         reason = _content_reason(catalogue, item, profile, parts)
@@ -985,10 +542,5 @@ def _content_reason(
         alike = (embedding[parts.history] @ embedding[item]) * parts.history_weights
         if alike.max() > 0:
             h = parts.history[int(np.argmax(alike))]
-            return {"kind": SIMILAR_TO, "item": _plain(catalogue.item_ids[h])}
+            return {"kind": SIMILAR_TO, "item": plain_id(catalogue.item_ids[h])}
     return None
-
-
-def with_params(model: RecommenderModel, **changes) -> RecommenderModel:
-    """The same fitted model served with other serving knobs (blend, MMR)."""
-    return replace(model, params=replace(model.params, **changes))
