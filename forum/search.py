@@ -76,9 +76,13 @@ def _postgres_search(posts: QuerySet[Post], query: str) -> QuerySet[Post]:
         "body_markdown", weight="B", config="english"
     )
     search = SearchQuery(query, search_type="websearch", config="english")
+    # Match with @@ (every word, as websearch means it): ts_rank alone is
+    # above zero for a document holding only some of the words.
     return (
-        posts.annotate(rank=SearchRank(vector, search), opening=_OPENING)
-        .filter(rank__gt=0)
+        posts.annotate(
+            document=vector, rank=SearchRank(vector, search), opening=_OPENING
+        )
+        .filter(document=search)
         .order_by("-rank", "-opening", "-created_at", "-pk")
     )
 
