@@ -164,6 +164,8 @@ def fit_recommender(
         content = empty_content(len(item_ids))
     elif content.features.shape[0] != len(item_ids):
         raise ValueError("content has one row per item id")
+    if member_segments is not None and len(member_segments) != x.shape[0]:
+        raise ValueError("member_segments has one entry per interactions row")
     popularity = fit_popularity(
         x, member_segments=member_segments, smoothing=params.segment_smoothing
     )

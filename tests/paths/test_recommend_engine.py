@@ -205,6 +205,18 @@ def test_saved_model_serves_the_same_recommendations(model, tmp_path):
     assert loaded.params == model.params
 
 
+def test_fitting_refuses_mismatched_inputs():
+    x = clustered_interactions(n_members=10)
+    with pytest.raises(ValueError, match="one column per item id"):
+        rec.fit_recommender(x, item_ids=np.arange(N_ITEMS - 1))
+    with pytest.raises(ValueError, match="one entry per interactions row"):
+        rec.fit_recommender(x, item_ids=np.arange(N_ITEMS), member_segments=["a"])
+    with pytest.raises(ValueError, match="unknown personalisation level"):
+        rec.recommend(
+            rec.fit_recommender(x, item_ids=np.arange(N_ITEMS)), level="everything"
+        )
+
+
 def test_leave_last_out_holds_out_each_members_latest_new_item():
     triples = [
         ("ann", "x", 1.0),
