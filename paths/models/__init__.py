@@ -2,3 +2,5 @@
 
 from .mastery import *  # noqa: F403
 from .planning import *  # noqa: F403
+from .recommendations import *  # noqa: F403
+from .segments import *  # noqa: F403
