@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('conversations', '0001_conversations_blocks_reports'),
         ('courses', '0006_quiz_attempt_regrades'),
-        ('forum', '0004_projects_for_existing_project_topics'),
+        ('forum', '0003_groups_projects_polls_follows'),
         ('paths', '0005_mastery_reviewed_source'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
