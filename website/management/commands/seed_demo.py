@@ -9,6 +9,7 @@ from django.db import transaction
 from conversations.demo import seed_conversations
 from courses.demo import seed_courses
 from forum.demo import seed_forum
+from gamification.badge_demo import seed_badges
 from gamification.demo import seed_gamification
 from members.demo import seed_members
 from members.models import User
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             game = seed_gamification(learners=learners)
             seed_mastery_demo(members=learners)
             paths = seed_paths(learners=learners)
+            badges = seed_badges(learners=learners)
             content = seed_website(
                 authors=authors,
                 sections=[catalogue["catalogue"], ("Community", "/community/")],
@@ -53,6 +55,9 @@ class Command(BaseCommand):
                     "check-ins": game["check_ins"],
                     "career tracks": len(paths["tracks"]),
                     "learning paths": len(paths["paths"]),
+                    "badges": badges["badges"],
+                    "badges awarded": badges["badges_awarded"],
+                    "challenges": badges["challenges"],
                 }
             )
 
