@@ -94,7 +94,7 @@ def quiz_regrade(*, by, lesson: LessonPage, quiz_block_id: str) -> RegradeReport
         .order_by("pk")
     }
     attempts = list(
-        attempts_q.select_for_update()
+        attempts_q.select_for_update(of=("self",))
         .select_related("user")
         .prefetch_related("responses")
         .order_by("user_id", "number")
