@@ -13,7 +13,20 @@ from .challenges import challenges_progress_for_activity
 ACHIEVEMENT_VERBS = frozenset(COUNTABLE_VERBS) | {"mastered", "accepted", "completed"}
 
 
-@consumer("gamification.achievements", verbs=ACHIEVEMENT_VERBS)
+def award_achievements_batch(activities) -> None:
+    """Many activities in the dispatcher's one transaction (the sweep,
+    replays): each as the handler below would, members in id order and each
+    member's activities in the order logged, so concurrent batches take the
+    members' rows in the same order."""
+    for activity in sorted(activities, key=lambda a: (a.actor_id, a.pk)):
+        award_achievements(activity)
+
+
+@consumer(
+    "gamification.achievements",
+    verbs=ACHIEVEMENT_VERBS,
+    batch=award_achievements_batch,
+)
 def award_achievements(activity) -> None:
     """Complete challenges, then award badges. Both are no-ops (no query) for
     a verb that no active badge or running challenge listens to."""

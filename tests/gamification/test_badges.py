@@ -374,3 +374,23 @@ def test_criteria_read_as_sentences():
     assert criteria_sentence(BadgeClass(kind=Kind.COURSE, repeatable=True)) == (
         "Complete any course. It can be earned again."
     )
+
+
+def test_a_batch_awards_as_one_activity_at_a_time_would(member):
+    from activity.services import activity_dispatch_batch
+
+    from .badge_builders import make_challenge
+
+    other = make_member()
+    make_badge(count=1)
+    every_two = make_badge(count=2, repeatable=True)
+    challenge = make_challenge(goal=3, reward_points=5)
+    work = [make_activity(m, "completed", "lesson") for m in (member, other) * 3]
+    ran = activity_dispatch_batch(activity_ids=[a.pk for a in work])
+    assert all("gamification.achievements" in names for names in ran.values())
+    assert BadgeAward.objects.filter(member=member).count() == 2
+    assert BadgeAward.objects.filter(member=other, badge=every_two).count() == 1
+    assert challenge.completions.count() == 2
+    assert activity_dispatch_batch(activity_ids=[a.pk for a in work]) == {
+        a.pk: [] for a in work
+    }
