@@ -493,8 +493,8 @@ def path_overview(*, member, path: LearningPath | None = None) -> PathOverview |
     steps = list(path.steps.select_related("replaces").order_by("order", "pk"))
     skill_ids = list(path.goal_skills.values_list("pk", flat=True))
     goal = goal_label(path, catalogue, skill_ids)
-    today = timezone.localdate(path.planned_at) if path.planned_at else None
-    today = today or timezone.localdate()
+    planned = timezone.localdate(path.planned_at or timezone.now())
+    monday = planned - datetime.timedelta(days=planned.weekday())
     names = catalogue.skill_names
     in_path = {step.page_id for step in steps}
 
@@ -550,13 +550,14 @@ def path_overview(*, member, path: LearningPath | None = None) -> PathOverview |
             if week is None:
                 week = weeks[step.week] = WeekRow(
                     week=step.week,
-                    starts_on=today + datetime.timedelta(weeks=step.week),
+                    starts_on=monday + datetime.timedelta(weeks=step.week),
                     steps=[],
                     minutes=0,
                     milestone_skills=milestones.get(step.week, []),
                 )
             week.steps.append(row(step))
             week.minutes += step.minutes
+    done.sort(key=lambda r: (r.step.done_at or r.step.updated_at, r.step.pk))
     summary = path.summary or {}
     return PathOverview(
         path=path,

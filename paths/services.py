@@ -7,12 +7,13 @@ profile, mastery, completions, failed quizzes, their own decisions) and the
 published content, so running it twice changes nothing the second time."""
 
 import datetime
+import json
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -257,7 +258,12 @@ def path_replan(*, member, now: datetime.datetime | None = None):
 def _mastery_inputs(member, profile, skill_ids, catalogue):
     """(mastery, failures) as the member's personalisation level allows."""
     if profile.personalisation == Personalisation.FULL:
-        mastery = mastery_api.mastery_map(member, skill_ids=skill_ids)
+        # All the member's estimates (one query, a few hundred rows at most)
+        # are cheaper to read than to filter by hundreds of skill ids.
+        wanted = set(skill_ids)
+        mastery = {
+            s: p for s, p in mastery_api.mastery_map(member).items() if s in wanted
+        }
         return mastery, open_failures(member, catalogue)
     if profile.personalisation == Personalisation.BASIC:
         return (
@@ -269,6 +275,31 @@ def _mastery_inputs(member, profile, skill_ids, catalogue):
     return {}, []  # off: nothing the member said or did
 
 
+def week_start(now: datetime.datetime) -> datetime.date:
+    """The Monday of `now`'s week: plans count weeks from there."""
+    today = timezone.localdate(now)
+    return today - datetime.timedelta(days=today.weekday())
+
+
+# The stored steps are read as plain rows (fast for long paths); only rows that
+# change become model instances, for bulk_update.
+STEP_COLUMNS = (
+    "pk",
+    "page_id",
+    "status",
+    "pinned",
+    "order",
+    "week",
+    "minutes",
+    "origin",
+    "reason",
+    "kind",
+    "skill_id",
+    "done_at",
+)
+STEP_FIELDS = ("kind", "skill_id", "week", "minutes", "origin", "reason", "order")
+
+
 def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
     profile = profile or learning_profile_for(member)
     catalogue = planning_catalogue()
@@ -277,8 +308,20 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
     chains = planner.prerequisite_closure(spec.skills, catalogue.prerequisites)
     mastery, failures = _mastery_inputs(member, profile, list(chains), catalogue)
     threshold = mastery_api.mastery_threshold()
-    steps = list(path.steps.all())
+    steps = [
+        dict(zip(STEP_COLUMNS, row, strict=True))
+        for row in path.steps.values_list(*STEP_COLUMNS)
+    ]
     done = done_page_ids(member)
+    monday = week_start(now)
+    # Work done this week counts against this week's time.
+    done_this_week = [
+        s
+        for s in steps
+        if (s["status"] == PathStep.Status.DONE and s["done_at"] is not None
+            and timezone.localdate(s["done_at"]) >= monday)
+        or (s["status"] == PathStep.Status.TODO and s["page_id"] in done)
+    ]  # fmt: skip
 
     uses_profile = mode != Personalisation.OFF
     preferences = planner.Preferences(
@@ -291,10 +334,12 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
     )
     decisions = planner.Decisions(
         skipped=frozenset(
-            s.page_id for s in steps if s.status == PathStep.Status.SKIPPED
+            s["page_id"] for s in steps if s["status"] == PathStep.Status.SKIPPED
         ),
         chosen=frozenset(
-            s.page_id for s in steps if s.status == PathStep.Status.TODO and s.pinned
+            s["page_id"]
+            for s in steps
+            if s["status"] == PathStep.Status.TODO and s["pinned"]
         ),
         order=tuple((int(a), int(b)) for a, b in path.moves or ()),
     )
@@ -312,9 +357,11 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
             curated=spec.curated,
             personalise_curated=uses_profile,
             preferred_groups=spec.groups,
+            spent_minutes=sum(s["minutes"] for s in done_this_week),
+            spent_steps=len(done_this_week),
         )
     )
-    todo_before = sum(1 for s in steps if s.status == PathStep.Status.TODO)
+    todo_before = sum(1 for s in steps if s["status"] == PathStep.Status.TODO)
     changed = _write_steps(path, steps, result, done=done, now=now, catalogue=catalogue)
     todo_after = len(result.steps)
     summary = {
@@ -329,15 +376,26 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
         "needed": list(result.needed),
         "mode": mode,
     }
-    eta = timezone.localdate(now) + datetime.timedelta(weeks=result.eta_weeks)
-    new_eta = eta if todo_after else None
     if changed:
         path.version += 1
-    path.summary, path.eta, path.eta_weeks = summary, new_eta, result.eta_weeks
+    path.summary, path.eta_weeks = summary, result.eta_weeks
+    # The Sunday ending the last planned week.
+    last_day = monday + datetime.timedelta(weeks=result.eta_weeks, days=-1)
+    path.eta = last_day if todo_after else None
     path.planned_at = now
     path.content_version = catalogue.version
-    path.save()
-    done_steps = sum(1 for s in steps if s.status == PathStep.Status.DONE)
+    path.save(
+        update_fields=[
+            "summary",
+            "eta",
+            "eta_weeks",
+            "version",
+            "planned_at",
+            "content_version",
+            "updated_at",
+        ]
+    )
+    done_steps = sum(1 for s in steps if s["status"] == PathStep.Status.DONE)
     if todo_before and not todo_after and (done_steps or changed):
         activity_record(
             actor=member,
@@ -352,30 +410,95 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
     return path
 
 
-STEP_FIELDS = ("kind", "skill_id", "week", "minutes", "origin", "reason", "order")
+ORDER_GAP = 1024
 
 
-def _write_steps(path, steps, result, *, done, now, catalogue) -> bool:
-    """Bring the stored steps in line with the plan: completed steps become
-    done, planned ones are created or updated in order, stale ones go; skipped
-    steps stay. Returns whether anything changed."""
-    by_page = {step.page_id: step for step in steps}
-    changed_rows: list[PathStep] = []
-    finished = []
-    for step in steps:
-        if step.status == PathStep.Status.TODO and step.page_id in done:
-            step.status, step.done_at = PathStep.Status.DONE, now
-            finished.append(step)
-    kept_done = sorted(
-        (s for s in steps if s.status == PathStep.Status.DONE),
-        key=lambda s: (s.done_at or now, s.order, s.pk),
+def stable_orders(pages: list[int], current: Mapping[int, int]) -> dict[int, int]:
+    """Order keys for `pages` (in plan order) that keep each page's `current`
+    key while the sequence still rises, and put new or moved pages in the gap
+    before the next kept key; when no gap is left, everything is renumbered
+    with gaps. Completing or inserting a step then rewrites one row, not the
+    whole path."""
+    result: dict[int, int] = {}
+    previous = 0
+    for index, page in enumerate(pages):
+        key = current.get(page)
+        if key is not None and key > previous:
+            result[page] = previous = key
+            continue
+        upper = next(
+            (
+                current[later]
+                for later in pages[index + 1 :]
+                if later in current and current[later] > previous
+            ),
+            None,
+        )
+        if upper is None:
+            key = previous + ORDER_GAP
+        elif upper - previous > 1:
+            key = previous + (upper - previous) // 2
+        else:
+            return {p: (n + 1) * ORDER_GAP for n, p in enumerate(pages)}
+        result[page] = previous = key
+    return result
+
+
+def _update_steps(changes: Mapping[int, dict]) -> None:
+    """Write the changed step fields: one UPDATE per distinct set of new values
+    (a completed step is one), one per integer column that differs row by row
+    (order, week). Django's bulk_update would build a CASE per row and field,
+    far slower here."""
+    groups: dict[str, tuple[dict, list[int]]] = {}
+    per_row: dict[str, dict[int, int]] = {"order": {}, "week": {}}
+    for pk, fields in changes.items():
+        shared = {}
+        for name, value in fields.items():
+            if name in per_row:
+                per_row[name][pk] = value
+            else:
+                shared[name] = value
+        if shared:
+            key = json.dumps(shared, sort_keys=True, default=str)
+            groups.setdefault(key, (shared, []))[1].append(pk)
+    for values, pks in groups.values():
+        PathStep.objects.filter(pk__in=pks).update(**values)
+    for name, values in per_row.items():
+        if values:
+            _update_integer_column(name, values)
+
+
+def _update_integer_column(name: str, values: Mapping[int, int]) -> None:
+    """Set an integer column row by row in one statement (a renumbering of a
+    long path would otherwise be one UPDATE per step)."""
+    if name not in ("order", "week"):
+        raise ValueError(f"not an integer column of path steps: {name!r}")
+    quote = connection.ops.quote_name
+    cases = " ".join("WHEN %s THEN %s" for _ in values)
+    marks = ", ".join("%s" for _ in values)
+    # Only fixed, quoted identifiers are formatted in; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(PathStep._meta.db_table)} SET {quote(name)} = "  # noqa: S608
+        f"CASE {quote('id')} {cases} END WHERE {quote('id')} IN ({marks})"
     )
-    order = 0
-    for step in kept_done:
-        if step.order != order or step in finished:
-            step.order = order
-            changed_rows.append(step)
-        order += 1
+    params = [int(x) for pair in values.items() for x in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *(int(pk) for pk in values)])
+
+
+def _write_steps(path, steps: list[dict], result, *, done, now, catalogue) -> bool:
+    """Bring the stored steps in line with the plan: completed steps become
+    done, planned ones are created or updated, stale ones go; skipped steps
+    stay. Writes only the rows that change; returns whether any did."""
+    by_page = {step["page_id"]: step for step in steps}
+    original = {step["pk"]: dict(step) for step in steps}
+    for step in steps:
+        if step["status"] == PathStep.Status.TODO and step["page_id"] in done:
+            step["status"], step["done_at"] = PathStep.Status.DONE, now
+    todo = {
+        s["page_id"]: s["order"] for s in steps if s["status"] == PathStep.Status.TODO
+    }
+    orders = stable_orders([p.item for p in result.steps], todo)
     creates: list[PathStep] = []
     planned: set[int] = set()
     for planned_step in result.steps:
@@ -387,38 +510,33 @@ def _write_steps(path, steps, result, *, done, now, catalogue) -> bool:
             "minutes": planned_step.minutes,
             "origin": planned_step.origin,
             "reason": planned_step.reason,
-            "order": order,
+            "order": orders[planned_step.item],
         }
-        order += 1
         existing = by_page.get(planned_step.item)
         if existing is None:
             creates.append(PathStep(path=path, page_id=planned_step.item, **values))
-        elif existing.status == PathStep.Status.TODO:
-            if any(getattr(existing, k) != v for k, v in values.items()):
-                for name, value in values.items():
-                    setattr(existing, name, value)
-                changed_rows.append(existing)
-    for step in steps:
-        if step.status == PathStep.Status.SKIPPED:
-            if step.order != order:
-                step.order = order
-                changed_rows.append(step)
-            order += 1
+        elif existing["status"] == PathStep.Status.TODO:
+            existing.update(values)
     stale = [
-        s.pk
+        s["pk"]
         for s in steps
-        if s.status == PathStep.Status.TODO and s.page_id not in planned
+        if s["status"] == PathStep.Status.TODO and s["page_id"] not in planned
     ]
     if stale:
         PathStep.objects.filter(pk__in=stale).delete()
-    if changed_rows:
-        PathStep.objects.bulk_update(
-            {id(s): s for s in changed_rows}.values(),
-            ["status", "done_at", *STEP_FIELDS],
-        )
+    changed = {
+        step["pk"]: {
+            name: step[name]
+            for name in ("status", "done_at", *STEP_FIELDS)
+            if step[name] != original[step["pk"]][name]
+        }
+        for step in steps
+        if step["pk"] not in stale and step != original[step["pk"]]
+    }
+    _update_steps(changed)
     if creates:
         PathStep.objects.bulk_create(creates)
-    return bool(stale or creates or changed_rows)
+    return bool(stale or creates or changed)
 
 
 # The learner’s decisions -------------------------------------------------------

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -62,9 +63,14 @@ def _goal_kwargs(form: GoalForm) -> dict:
 @login_required
 def my_path(request):
     path = learning_path_for(request.user)
-    if path is not None and path.content_version != content_version():
-        # Content was published or changed since the last plan: pick it up.
-        path = services.path_replan(member=request.user)
+    now = timezone.now()
+    if path is not None and (
+        path.content_version != content_version()
+        or path.planned_at is None
+        or services.week_start(path.planned_at) != services.week_start(now)
+    ):
+        # New or changed content since the last plan, or a new week: re-plan.
+        path = services.path_replan(member=request.user, now=now)
     overview = path_overview(member=request.user, path=path)
     return TemplateResponse(request, "paths/my_path.html", {"overview": overview})
 

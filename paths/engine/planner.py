@@ -104,6 +104,9 @@ class PlanRequest:
     personalise_curated: bool = True
     # Items of these groups are preferred (a goal course's own lessons).
     preferred_groups: frozenset[int] = frozenset()
+    # Minutes and steps already done this week: they count against its budget.
+    spent_minutes: int = 0
+    spent_steps: int = 0
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,7 @@ def plan(request: PlanRequest) -> Plan:
     }
     missing = [s for s in chains if s not in mastered]
     excluded = request.done | request.decisions.skipped
-    by_skill = _index_by_skill(request.items, excluded)
+    by_skill = _index_by_skill(request.items, excluded, chains)
     items = {item.id: item for item in request.items}
 
     if request.curated is not None:
@@ -260,11 +263,24 @@ def plan(request: PlanRequest) -> Plan:
     ordered = _apply_moves(ordered, request.decisions.order)
 
     covered = {s for entry in ordered for s in items[entry[0]].skills}
-    offered = {s for item in request.items for s in item.skills}
-    uncovered = tuple(s for s in needed if s not in covered and s not in offered)
-    exhausted = tuple(s for s in needed if s not in covered and s in offered)
+    left = [s for s in needed if s not in covered]
+    offered = (
+        {s for item in request.items for s in item.skills if s in chains}
+        if left
+        else set()
+    )
+    uncovered = tuple(s for s in left if s not in offered)
+    exhausted = tuple(s for s in left if s in offered)
     # Stable: dated items move to their week, the rest keep their order.
-    steps = sorted(_schedule(ordered, items, request.preferences), key=_week)
+    steps = sorted(
+        _schedule(
+            ordered,
+            items,
+            request.preferences,
+            spent=(request.spent_minutes, request.spent_steps),
+        ),
+        key=_week,
+    )
     milestones = _milestones(steps, items, needed)
     eta = max((step.week for step in steps), default=-1) + 1
     return Plan(
@@ -284,14 +300,16 @@ Entry = tuple[int, int | None, str, dict]
 
 
 def _index_by_skill(
-    items: Iterable[Item], excluded: frozenset[int]
+    items: Iterable[Item], excluded, relevant: Mapping | None = None
 ) -> dict[int, list[Item]]:
+    """Items not excluded, by the skills they teach (only `relevant` ones)."""
     by_skill: dict[int, list[Item]] = {}
     for item in items:
         if item.id in excluded:
             continue
         for skill in item.skills:
-            by_skill.setdefault(skill, []).append(item)
+            if relevant is None or skill in relevant:
+                by_skill.setdefault(skill, []).append(item)
     return by_skill
 
 
@@ -304,7 +322,9 @@ def _reason(chains, mastery, skill: int | None, **extra) -> dict:
 
 
 def _format_ok(item: Item, prefs: Preferences) -> bool:
-    return not prefs.formats or bool(item.formats & prefs.formats)
+    """Whether an item suits the preferred formats; one with no format given
+    is not held against anyone."""
+    return not prefs.formats or not item.formats or bool(item.formats & prefs.formats)
 
 
 def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
@@ -323,6 +343,15 @@ def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
         if skill is not None:
             chosen_by_skill.setdefault(skill, []).append(item)
 
+    # A skill the learner has started goes on with the course they started it
+    # in; another course's lessons on it come only through remediation.
+    started: dict[int, set[int]] = {}
+    for item_id in request.done:
+        item = items.get(item_id)
+        if item is not None and item.kind != EVENT:
+            for skill in item.skills:
+                started.setdefault(skill, set()).add(item.group or -item.id)
+
     ordered: list[Entry] = []
     placed: set[int] = set()
     for skill in needed:
@@ -333,6 +362,8 @@ def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
                     (item.id, skill, LEARNER, _reason(chains, mastery, skill))
                 )
         candidates = [i for i in by_skill.get(skill, ()) if i.id not in placed]
+        if skill in started:
+            candidates = [i for i in candidates if (i.group or -i.id) in started[skill]]
         if not candidates:
             continue
         fitting = [i for i in candidates if _format_ok(i, prefs)]
@@ -361,7 +392,10 @@ def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
                 group,
             )
 
-        _group, members = min(groups.items(), key=group_key)
+        if len(groups) == 1:
+            members = next(iter(groups.values()))
+        else:
+            _group, members = min(groups.items(), key=group_key)
         members.sort(key=lambda i: (i.sequence, i.difficulty, i.id))
         level = mastery.get(skill, 0.0)
         confirming = level >= CONFIRM_SHARE * request.threshold or (
@@ -409,7 +443,7 @@ def _follow_curated(request, items, chains, mastered):
     if request.personalise_curated:
         gaps = [s for s in chains if s not in mastered and s not in taught]
         if gaps:
-            by_skill = _index_by_skill(request.items, excluded | set(sequence))
+            by_skill = _index_by_skill(request.items, excluded | set(sequence), chains)
             difficulty = {
                 s: min((i.difficulty for i in by_skill.get(s, ())), default=2.0)
                 for s in gaps
@@ -520,15 +554,18 @@ def _apply_moves(ordered: list[Entry], moves: Sequence[tuple[int, int]]) -> list
     return result
 
 
-def _schedule(ordered: list[Entry], items, prefs: Preferences) -> list[Step]:
+def _schedule(
+    ordered: list[Entry], items, prefs: Preferences, spent: tuple[int, int] = (0, 0)
+) -> list[Step]:
     """Fill weeks in order within the weekly time budget (a newcomer: fewer
-    steps and a lighter first week). A step longer than a week's budget takes
-    whole weeks of its own; dated items keep their week."""
+    steps and a lighter first week), this week less what was `spent` on it
+    already (minutes, steps). A step longer than a week's budget takes whole
+    weeks of its own; dated items keep their week."""
     budget = max(int(prefs.weekly_minutes), 1)
     gentle = prefs.experience == NEWCOMER
     max_steps = NEWCOMER_STEPS_PER_WEEK if gentle else None
-    used: dict[int, int] = {}
-    count: dict[int, int] = {}
+    used: dict[int, int] = {0: max(int(spent[0]), 0)}
+    count: dict[int, int] = {0: max(int(spent[1]), 0)}
 
     def capacity(week: int) -> int:
         if gentle and week == 0:
@@ -549,7 +586,8 @@ def _schedule(ordered: list[Entry], items, prefs: Preferences) -> list[Step]:
         while True:
             room = capacity(week) - used.get(week, 0)
             full = max_steps is not None and count.get(week, 0) >= max_steps
-            if not full and (minutes <= room or used.get(week, 0) == 0):
+            fresh = used.get(week, 0) == 0  # an empty week takes any step
+            if not full and (minutes <= room or fresh):
                 break
             week += 1
         steps.append(Step(item_id, skill, week, minutes, origin, reason))

@@ -428,3 +428,35 @@ def test_an_adopted_curated_path_skips_what_the_member_masters(world, learner):
     assert [world.variables.pk, world.python.pk, 0.99] in dropped
     overview = path_overview(member=learner)
     assert ("Variables", "Python basics", 0.99) in overview.dropped
+
+
+# Writing the plan -------------------------------------------------------------
+
+
+def test_stable_orders_keep_keys_and_fill_gaps():
+    assert services.stable_orders([1, 2, 3], {}) == {1: 1024, 2: 2048, 3: 3072}
+    current = {1: 1024, 2: 2048, 3: 3072}
+    assert services.stable_orders([2, 3], current) == {2: 2048, 3: 3072}
+    assert services.stable_orders([1, 9, 2], current) == {1: 1024, 9: 1536, 2: 2048}
+    moved = services.stable_orders([2, 1], current)
+    assert moved[2] == 2048 and moved[1] > moved[2]
+    # No gap left: everything is renumbered, with gaps again.
+    assert services.stable_orders([1, 9, 2], {1: 1, 2: 2}) == {
+        1: 1024,
+        9: 2048,
+        2: 3072,
+    }
+
+
+def test_completing_a_step_rewrites_only_that_step(
+    world, learner, django_capture_on_commit_callbacks
+):
+    path = set_skills_goal(learner, world.analysis)
+    before = dict(path.steps.values_list("pk", "order"))
+    enrollment_create(user=learner, course=world.starter)
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson_complete(user=learner, lesson=world.variables)
+    after = dict(path.steps.values_list("pk", "order"))
+    assert after == before
+    updated = PathStep.objects.filter(path=path, status=PathStep.Status.DONE)
+    assert list(updated.values_list("page_id", flat=True)) == [world.variables.pk]

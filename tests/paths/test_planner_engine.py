@@ -206,6 +206,17 @@ def test_steps_fill_weeks_within_the_budget_and_give_an_eta():
     assert PYTHON in milestone.skills
 
 
+def test_time_spent_this_week_counts_against_it():
+    fresh = plan(request(preferences=Preferences(weekly_minutes=60)))
+    busy = plan(request(preferences=Preferences(weekly_minutes=60), spent_minutes=50))
+    assert [s for s in busy.steps if s.week == 0] == []
+    assert busy.eta_weeks > fresh.eta_weeks
+    gentle = Preferences(weekly_minutes=600, experience=NEWCOMER)
+    assert not [
+        s for s in plan(request(preferences=gentle, spent_steps=3)).steps if s.week == 0
+    ]
+
+
 def test_a_step_longer_than_a_week_takes_whole_weeks():
     long = [
         Item(1, skills=(PYTHON,), minutes=300, group=1, sequence=1),
@@ -305,6 +316,15 @@ def test_passing_and_mastery_skip_steps_on_re_plan():
     again = plan(request(done=done, mastery={PYTHON: 0.96}))
     assert not done & set(ids(again))
     assert set(ids(again)) < set(ids(first)) | {501}
+
+
+def test_a_started_skill_goes_on_in_the_same_course():
+    # Python from course 10 is half done: no other course's Python joins.
+    result = plan(request(done=frozenset({101})))
+    assert [s.item for s in result.steps if s.skill == PYTHON] == [102]
+    finished = plan(request(done=frozenset({101, 102})))
+    assert not [s for s in finished.steps if s.skill == PYTHON]
+    assert PYTHON in finished.exhausted
 
 
 def test_new_content_is_picked_up():
