@@ -26,6 +26,7 @@ LYCEUM_APPS = [
     "forum",
     "conversations",
     "paths",
+    "notifications",
     "website",
 ]
 
@@ -256,6 +257,40 @@ CELERY_BEAT_SCHEDULE = {
     "mastery-refit": {
         "task": "paths.tasks.refit_mastery_model",
         "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 3600},
+    },
+    # Notifications: reminders, due e-mails (after quiet hours), digests, nudges.
+    "notification-event-reminders": {
+        "task": "notifications.tasks.event_reminders",
+        "schedule": 15 * 60,
+        "options": {"expires": 14 * 60},
+    },
+    "notification-emails": {
+        "task": "notifications.tasks.send_due_emails",
+        "schedule": 5 * 60,
+        "options": {"expires": 4 * 60},
+    },
+    "notification-digest-daily": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=0),
+        "args": ("daily",),
+        "options": {"expires": 6 * 3600},
+    },
+    "notification-digest-weekly": {
+        "task": "notifications.tasks.send_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+        "args": ("weekly",),
+        "options": {"expires": 6 * 3600},
+    },
+    "notification-nudges": {
+        "task": "notifications.tasks.send_nudges",
+        "schedule": crontab(minute=20),
+        "options": {"expires": 50 * 60},
+    },
+    # Nightly (03:45): refit the recommender and recompute every member's list.
+    "recommendations-refresh": {
+        "task": "paths.tasks.refresh_recommendations",
+        "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 6 * 3600},
     },
 }
