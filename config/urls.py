@@ -18,6 +18,7 @@ urlpatterns = [
     path("community/", include("forum.urls")),
     path("paths/", include("paths.urls")),
     path("messages/", include("conversations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("help/", include("website.help_urls")),
     path("", include("gamification.urls")),
 ]
