@@ -65,3 +65,16 @@ def refresh_member_recommendations(member_id: int) -> int:
     if member is None:
         return 0
     return recommendations_refresh(member=member)
+
+
+@shared_task(
+    name="paths.tasks.compute_segments",
+    ignore_result=True,
+    soft_time_limit=3000,
+    time_limit=3600,
+)
+def compute_segments() -> dict:
+    """Daily: segments with history, the churn model and today's risk scores."""
+    from .segmentation import segments_compute
+
+    return segments_compute()

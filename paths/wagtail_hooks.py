@@ -1,4 +1,7 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -66,3 +69,37 @@ class MasteryModelFitViewSet(SnippetViewSet):
 
 register_permission_policy(MasteryModelFit, MasteryFitPermissionPolicy(MasteryModelFit))
 register_snippet(MasteryModelFitViewSet)
+
+
+# Personalisation: segments and churn risk for operators (paths/admin_views.py).
+@hooks.register("register_admin_urls")
+def personalisation_urls():
+    from . import admin_views
+
+    urls = [
+        path("", admin_views.SegmentsView.as_view(), name="index"),
+        path("at-risk/", admin_views.AtRiskView.as_view(), name="at_risk"),
+        path(
+            "<slug:dimension>/<str:segment>/",
+            admin_views.SegmentMembersView.as_view(),
+            name="segment",
+        ),
+    ]
+    return [path("personalisation/", include((urls, "personalisation")))]
+
+
+class PersonalisationMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .admin_views import may_see_segments
+
+        return may_see_segments(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def personalisation_menu_item():
+    return PersonalisationMenuItem(
+        _("Personalisation"),
+        reverse("personalisation:index"),
+        icon_name="group",
+        order=330,
+    )

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "members.privacy_middleware.ReconsentMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -183,6 +184,13 @@ LYCEUM_AVATAR_SIZE = 256  # stored avatars are at most this many pixels a side
 # Where a member is sent once, on their first arrival after sign-up or log-in
 # (members.adapters); empty turns the offer off.
 LYCEUM_ONBOARDING_URL = env_str("LYCEUM_ONBOARDING_URL", "/paths/start/")
+# Privacy centre (docs/PRIVACY.md): data-export archives live outside public
+# media; download links expire; deletion waits a grace period; an erased
+# member's posts are kept as "Deleted member" ("keep") or emptied ("remove").
+LYCEUM_PRIVATE_ROOT = Path(env_str("LYCEUM_PRIVATE_ROOT", str(BASE_DIR / "private")))
+LYCEUM_EXPORT_LINK_DAYS = env_int("LYCEUM_EXPORT_LINK_DAYS", 7)
+LYCEUM_DELETION_GRACE_DAYS = env_int("LYCEUM_DELETION_GRACE_DAYS", 14)
+LYCEUM_DELETED_MEMBER_POSTS = env_str("LYCEUM_DELETED_MEMBER_POSTS", "keep")
 
 # Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -292,6 +300,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "paths.tasks.refresh_recommendations",
         "schedule": crontab(hour=3, minute=45),
         "options": {"expires": 6 * 3600},
+    },
+    # Hourly: erase the accounts whose deletion grace period has ended.
+    "privacy-erase-due": {
+        "task": "members.privacy_tasks.erase_due_accounts",
+        "schedule": crontab(minute=40),
+        "options": {"expires": 50 * 60},
+    },
+    # Daily (02:30): segments with history and churn risk scores.
+    "segments-compute": {
+        "task": "paths.tasks.compute_segments",
+        "schedule": crontab(hour=2, minute=30),
+        "options": {"expires": 12 * 3600},
     },
 }
 
