@@ -53,6 +53,7 @@ logger = logging.getLogger("lyceum.paths.mastery")
 DEFAULTS_PATH = Path(__file__).resolve().parent / "data" / "mastery_defaults.json"
 PARAMS_CACHE_KEY = "paths:mastery:params"
 PARAMS_CACHE_SECONDS = 300
+SETTINGS_CACHE_KEY = "paths:mastery:settings"
 # Self-assessed levels (0 not at all … 4 expert) and the mastery a learner with
 # no answers yet starts from; the same scale as the planner's "basic" level.
 SELF_LEVEL_MASTERY = {0: 0.05, 1: 0.25, 2: 0.5, 3: 0.7, 4: 0.85}
@@ -74,7 +75,12 @@ ERRORS = {
 
 
 def mastery_settings() -> MasterySettings:
-    return MasterySettings.load()
+    """The operators' settings, cached (saving them clears the cache)."""
+    settings = cache.get(SETTINGS_CACHE_KEY)
+    if settings is None:
+        settings = MasterySettings.load()
+        cache.set(SETTINGS_CACHE_KEY, settings, PARAMS_CACHE_SECONDS)
+    return settings
 
 
 def mastery_threshold() -> float:
@@ -298,12 +304,17 @@ def mastery_record_answer(
     now = now or timezone.now()
     skill_ids = sorted({int(s) for s in skill_ids})[:MAX_SKILLS_PER_CALL]
     _lock_member(member, attempts=1, correct=int(bool(correct)))
-    skill_ids = sorted(_existing_skill_ids(skill_ids)) if skill_ids else []
     if not skill_ids:
+        return {}
+    rows = _rows(member, skill_ids)
+    new = [skill_id for skill_id, row in rows.items() if row.pk is None]
+    if new:  # skills without an estimate yet may have been deleted meanwhile
+        gone = set(new) - _existing_skill_ids(new)
+        rows = {s: row for s, row in rows.items() if s not in gone}
+    if not rows:
         return {}
     settings = mastery_settings()
     engine = mastery_engine(settings)
-    rows = _rows(member, skill_ids)
     for row in rows.values():
         new = engine.update(_state(row), bool(correct))
         row.attempts = new.attempts
