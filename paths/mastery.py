@@ -683,7 +683,7 @@ def mastery_recompute_all(*, batch: int = 2000) -> int:
     while True:
         with transaction.atomic():
             rows = list(
-                SkillMastery.objects.select_for_update()
+                SkillMastery.objects.select_for_update(of=("self",))
                 .select_related("member")
                 .filter(pk__gt=last_pk)
                 .order_by("pk")[:batch]

@@ -9,9 +9,10 @@ The probability that a learner answers an item correctly is a logistic function 
   skill, log(1 + n), with per-skill weights and with weights shared by all skills
   (averaged over the item's skills),
 - "recent" counts on the item's skills: correct and wrong answers discounted by
-  ``decay`` per later answer on the skill, so a run of wrong answers lowers the
-  estimate more than the same answers long ago (demotion),
-- the learner's totals over all skills, log(1 + n), and
+  ``decay`` per later answer on the skill (averaged over the item's skills, and
+  per skill in the benchmark), so a run of wrong answers lowers the estimate more
+  than the same answers long ago (demotion),
+- the learner's totals over all skills, log(1 + n) and discounted, and
 - the question's difficulty (easy/hard against medium; platform data only).
 
 It is fitted with scikit-learn's LogisticRegression on a sparse design matrix.
