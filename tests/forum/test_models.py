@@ -38,3 +38,25 @@ def test_topics_list_pinned_first_then_by_last_activity():
     )
     titles = [t.title for t in Topic.objects.filter(board=board).listing()]
     assert titles == [pinned.title, new.title, old.title]
+
+
+def test_groups_and_memberships_are_managed_in_the_admin(client, django_user_model):
+    from forum.models import Group, GroupMembership
+
+    from .conftest import join, make_group, make_user
+
+    admin = django_user_model.objects.create_superuser(
+        username="root", email="root@example.org", password="x"
+    )
+    owner = make_user(username="ada", display_name="Ada")
+    group = make_group(owner=owner, name="Night Owls", visibility="private")
+    join(group, make_user(username="ben"), status="pending")
+    assert {Group, GroupMembership} <= set(get_snippet_models())
+    client.force_login(admin)
+    groups = client.get("/admin/snippets/forum/group/")
+    assert groups.status_code == 200 and "Night Owls" in groups.content.decode()
+    found = client.get("/admin/snippets/forum/groupmembership/?q=ada")
+    assert found.status_code == 200
+    assert "Ada" in found.content.decode()
+    edit = client.get(f"/admin/snippets/forum/group/edit/{group.pk}/")
+    assert edit.status_code == 200

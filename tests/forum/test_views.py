@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from forum import services
+from forum import reading_services, services
 from forum.models import Post, Reaction, Topic
 
 from .conftest import make_board, make_post, make_topic, make_user
@@ -43,12 +43,18 @@ def test_board_page_queries_do_not_grow_with_topics(
     client.get("/")  # site settings rows are created on the first request
     with django_assert_max_num_queries(10) as small:
         client.get(board.get_absolute_url())
-    for _ in range(30):
-        make_topic(board=board)
+    for n in range(30):
+        topic = make_topic(board=board)
+        make_post(topic=topic)
+        if n % 3 == 0:  # read states, unread counts and "new" marks
+            reading_services.topic_mark_read(member=member, topic=topic, number=1)
+    reading_services.follow_set(member=member, board=board, follow=True)
     with django_assert_max_num_queries(10) as large:
         response = client.get(board.get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)
     assert 'rel="next"' in html(response)  # 33 topics: two pages
+    assert 'data-testid="topic-unread"' in html(response)
+    assert_no_writes(large)
 
 
 def test_topic_page_queries_do_not_grow_with_posts_or_reactions(
@@ -65,17 +71,76 @@ def test_topic_page_queries_do_not_grow_with_posts_or_reactions(
         post = make_post(topic=topic, parent=answer if n % 2 else None)
         for _ in range(2):
             Reaction.objects.create(post=post, member=make_user(), kind="like")
+    reading_services.topic_mark_read(member=member, topic=topic, number=5)
     with django_assert_max_num_queries(12) as large:
         response = client.get(topic.get_absolute_url())
     assert len(large.captured_queries) == len(small.captured_queries)
     assert response.content.decode().count('data-testid="post"') == 20 + 1
-    # A plain read writes nothing (no view counters, no session touches).
+    assert 'data-testid="post-new"' in response.content.decode()
+    # A plain read writes nothing (no view counters, no session touches, no
+    # read position: the page sends that as a separate POST).
+    assert_no_writes(large)
+
+
+def assert_no_writes(queries) -> None:
     writes = [
         q["sql"]
-        for q in large.captured_queries
+        for q in queries.captured_queries
         if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
     ]
     assert writes == []
+
+
+@pytest.mark.usefixtures("media_root")
+def test_project_topic_with_a_poll_keeps_a_constant_query_count(
+    client, member, board, django_assert_max_num_queries
+):
+    from forum.poll_services import PollDraft, poll_attach, poll_vote
+    from forum.project_services import ProjectDraft
+    from tests.courses.conftest import make_skill
+
+    from .conftest import upload
+
+    client.force_login(member)
+    skills = [make_skill(name=f"Skill {n}") for n in range(3)]
+    topic = services.topic_create(
+        author=make_user(),
+        board=board,
+        title="A showcase with a poll",
+        body="Which colour scheme reads best?",
+        kind=Topic.Kind.PROJECT,
+        project=ProjectDraft(images=[upload()], skill_ids=[skills[0].pk]),
+    )
+    poll = poll_attach(
+        topic=topic,
+        draft=PollDraft(question="Which scheme?", options=["Light", "Dark"]),
+        actor=topic.author,
+    )
+    client.get("/")  # site settings rows are created on the first request
+    with django_assert_max_num_queries(14) as small:
+        client.get(topic.get_absolute_url())
+    project = topic.project
+    for n in range(4):
+        project.images.create(
+            image=project.images.first().image.name,
+            thumbnail=project.images.first().thumbnail.name,
+            width=640,
+            height=480,
+            position=n + 1,
+        )
+    project.skills.add(*skills)
+    dark = poll.options.get(label="Dark")
+    for _ in range(5):
+        voter = make_user()
+        poll_vote(member=voter, poll=poll, option_ids=[dark.pk])
+        services.post_reply(author=voter, topic=topic, body=f"@{member.username} +1")
+    poll_vote(member=member, poll=poll, option_ids=[dark.pk])
+    with django_assert_max_num_queries(14) as large:
+        response = client.get(topic.get_absolute_url())
+    assert len(large.captured_queries) == len(small.captured_queries)
+    page = html(response)
+    assert page.count("<img ") >= 5 and "100% · 6" in page
+    assert_no_writes(large)
 
 
 def test_the_accepted_answer_comes_first_with_a_marker(client, member, other_member):

@@ -15,6 +15,7 @@ from members.demo import seed_members
 from members.models import User
 from paths.demo import seed_paths
 from paths.demo_mastery import seed_mastery_demo
+from paths.demo_recommend import seed_recommendations_demo
 from website.demo import seed_website
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
                 sections=[catalogue["catalogue"], ("Community", "/community/")],
                 featured=catalogue["courses"][:3],
             )
+            seed_recommendations_demo(learners=learners)  # after all content
             content.update(
                 {
                     "courses": len(catalogue["courses"]),
@@ -52,6 +54,8 @@ class Command(BaseCommand):
                     "forum boards": len(forum["boards"]),
                     "forum topics": len(forum["topics"]),
                     "private conversations": len(conversations["conversations"]),
+                    "forum groups": len(forum["groups"]),
+                    "shared projects": forum["projects"],
                     "check-ins": game["check_ins"],
                     "career tracks": len(paths["tracks"]),
                     "learning paths": len(paths["paths"]),
