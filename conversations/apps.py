@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ConversationsConfig(AppConfig):
     name = "conversations"
     verbose_name = _("Private conversations")
+
+    def ready(self) -> None:
+        from . import privacy  # noqa: F401  (members.privacy registry)

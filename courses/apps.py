@@ -7,4 +7,4 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import privacy, receivers  # noqa: F401

@@ -6,4 +6,4 @@ class GamificationConfig(AppConfig):
     verbose_name = "Gamification"
 
     def ready(self) -> None:
-        from . import badge_consumers, badge_receivers, consumers, receivers  # noqa: F401
+        from . import badge_consumers, badge_receivers, consumers, privacy, receivers  # noqa: F401

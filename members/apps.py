@@ -6,4 +6,4 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self) -> None:
-        from . import consumers, receivers  # noqa: F401
+        from . import consumers, privacy_members, receivers  # noqa: F401

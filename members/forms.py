@@ -18,6 +18,26 @@ class SignupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from .privacy_services import policy_current
+
+        # Sign-up accepts the current privacy policy (members.privacy_services).
+        self.privacy_policy = policy_current()
+        if self.privacy_policy is not None:
+            self.fields["accept_privacy"] = forms.BooleanField(
+                label=_("I accept the privacy policy (version %(version)s)")
+                % {"version": self.privacy_policy.version},
+                help_text=self.privacy_policy.url,
+                error_messages={"required": _("Please accept the privacy policy.")},
+            )
+
     def signup(self, request, user) -> None:
         user.display_name = self.cleaned_data.get("display_name", "").strip()
         user.save(update_fields=["display_name"])
+        if self.privacy_policy is not None and self.cleaned_data.get("accept_privacy"):
+            from .privacy_middleware import SESSION_KEY
+            from .privacy_services import consent_accept
+
+            consent_accept(member=user, policy=self.privacy_policy)
+            request.session[SESSION_KEY] = self.privacy_policy.version

@@ -187,3 +187,6 @@ class LearningProfile(models.Model):
     def uses_behaviour(self) -> bool:
         """Whether plans and recommendations may use what the member did."""
         return self.personalisation == self.Personalisation.FULL
+
+
+from .models_privacy import *  # noqa: E402, F403  (privacy centre models)
