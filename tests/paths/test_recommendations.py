@@ -289,3 +289,44 @@ def test_page_groups_by_kind_with_reasons(
     ).exists()
     client.logout()
     assert client.get(reverse("paths:recommendations")).status_code == 302
+
+
+def test_mentors_master_my_gaps_and_peers_share_my_goal(community):
+    from paths import services
+    from paths.models import SkillMastery
+
+    learner = make_user(username="needs-help")
+    profile(learner)
+    services.path_set_goal(
+        member=learner, kind="skills", skills=[community.stats, community.analysis]
+    )
+    SkillMastery.objects.create(member=learner, skill=community.stats, probability=0.42)
+    mentor = make_user(username="stats-mentor")
+    profile(mentor, mentoring_available=True)
+    SkillMastery.objects.create(member=mentor, skill=community.stats, probability=0.99)
+    shy = make_user(username="not-a-mentor")  # masters it but did not opt in
+    profile(shy)
+    SkillMastery.objects.create(member=shy, skill=community.stats, probability=0.99)
+    peer = make_user(username="peer")
+    profile(peer)
+    services.path_set_goal(member=peer, kind="skills", skills=[community.analysis])
+    hidden = make_user(username="hidden-peer")
+    profile(hidden)
+    services.path_set_goal(member=hidden, kind="skills", skills=[community.analysis])
+    profile(hidden, "off")  # then turned personalisation off: not shown as a peer
+
+    recs.recommendations_refresh(member=learner)
+    rows = recs.recommendations_for(learner)
+    mentors = [r for r in rows if r.kind == "mentor"]
+    assert [m.item_id for m in mentors] == [mentor.pk]
+    assert recs.reason_text(mentors[0].reason) == (
+        "Masters Statistics, which you are learning (your mastery 0.42)"
+    )
+    peers = {r.item_id for r in rows if r.kind == "peer"}
+    assert peer.pk in peers and hidden.pk not in peers and learner.pk not in peers
+    # At "off" nobody is suggested as a mentor or peer.
+    profile(learner, "off")
+    recs.recommendations_refresh(member=learner)
+    assert not [
+        r for r in recs.recommendations_for(learner) if r.kind in ("mentor", "peer")
+    ]
