@@ -1,15 +1,16 @@
 """Demo recommendations and segments (wired into `seed_demo`): one demo
-learner offers mentoring (the one who masters the most skills), then the
+learner offers mentoring (the one with the surest skill estimate; mentors are
+suggested for the skills they master, i.e. at or above the mastery threshold,
+so they appear once their estimates get there), then the
 recommender is fitted on the demo's activity log, every member's list is
 computed, and today's segments and churn scores are stored — what the nightly
 tasks do. Idempotent: lists are replaced, segment spells of the same day are
 updated in place."""
 
-from django.db.models import Count, Q
+from django.db.models import F, Max
 
 from members.models import LearningProfile
 
-from .mastery import mastery_threshold
 from .recommendations import recommendations_refresh_all
 from .segmentation import segments_compute
 
@@ -23,13 +24,8 @@ def seed_recommendations_demo(*, learners) -> dict:
         mentor = (
             get_user_model()
             .objects.filter(pk__in=[m.pk for m in learners])
-            .annotate(
-                mastered=Count(
-                    "skill_masteries",
-                    filter=Q(skill_masteries__probability__gte=mastery_threshold()),
-                )
-            )
-            .order_by("-mastered", "pk")
+            .annotate(best=Max("skill_masteries__probability"))
+            .order_by(F("best").desc(nulls_last=True), "pk")
             .first()
         )
         LearningProfile.objects.update_or_create(

@@ -706,12 +706,10 @@ def people_catalogues() -> PeopleCatalogues:
         "member_id", "goal_skills"
     ):
         peer_tokens[member_id].append(skill_token(skill_id))
-    for member_id, course_id in open_paths.filter(
-        goal_course__isnull=False
-    ).values_list("member_id", "goal_course_id"):
-        for skill_id in CoursePage.skills.through.objects.filter(
-            coursepage_id=course_id
-        ).values_list("skill_id", flat=True)[:20]:
+    for goal in ("goal_course__skills", "goal_track__skills"):
+        for member_id, skill_id in open_paths.filter(
+            **{f"{goal}__isnull": False}
+        ).values_list("member_id", goal):
             peer_tokens[member_id].append(skill_token(skill_id))
     everyone = set(mentor_tokens) | set(peer_tokens)
     names, urls = {}, {}
