@@ -13,6 +13,7 @@ from gamification.badge_demo import seed_badges
 from gamification.demo import seed_gamification
 from members.demo import seed_members
 from members.models import User
+from notifications.demo import seed_notifications
 from paths.demo import seed_paths
 from paths.demo_mastery import seed_mastery_demo
 from paths.demo_recommend import seed_recommendations_demo
@@ -46,6 +47,7 @@ class Command(BaseCommand):
                 featured=catalogue["courses"][:3],
             )
             seed_recommendations_demo(learners=learners)  # after all content
+            notices = seed_notifications()  # after every activity
             content.update(
                 {
                     "courses": len(catalogue["courses"]),
@@ -62,6 +64,7 @@ class Command(BaseCommand):
                     "badges": badges["badges"],
                     "badges awarded": badges["badges_awarded"],
                     "challenges": badges["challenges"],
+                    "notifications": notices["notifications"],
                 }
             )
 
