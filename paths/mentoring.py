@@ -60,7 +60,7 @@ def mentoring_answer(*, mentor, request_id: int, accept: bool) -> MentoringReque
     """The mentor accepts (a private conversation opens, once) or declines."""
     with transaction.atomic():
         request = (
-            MentoringRequest.objects.select_for_update()
+            MentoringRequest.objects.select_for_update(of=("self",))
             .select_related("learner", "mentor", "skill")
             .filter(pk=request_id)
             .first()

@@ -330,3 +330,18 @@ def test_mentors_master_my_gaps_and_peers_share_my_goal(community):
     assert not [
         r for r in recs.recommendations_for(learner) if r.kind in ("mentor", "peer")
     ]
+
+
+def test_compact_include_for_dashboards(community, rf, django_assert_num_queries):
+    from django.template import Context, Template
+
+    member = community.members[0]
+    recs.recommendations_refresh(member=member)
+    request = rf.get("/")
+    request.user = member
+    template = Template("{% load recommendation_tags %}{% recommended_for_you %}")
+    with django_assert_num_queries(1):
+        html = template.render(Context({"request": request}))
+    assert html.count('data-testid="recs-course"') == 1
+    assert 0 < html.count('data-kind="course"') <= 2  # compact: two per kind
+    assert "Not interested" not in html
