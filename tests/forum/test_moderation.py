@@ -195,9 +195,11 @@ def test_queue_queries_do_not_grow_with_reports(
             )
 
     add_reports(2)
-    with django_assert_max_num_queries(12) as small:
+    # 4 of the forum's own; the rest is every signed-in page's (session,
+    # member, permissions, Wagtail's user bar, site settings, the bell).
+    with django_assert_max_num_queries(13) as small:
         client.get(reverse("forum:moderation"))
     add_reports(15)
-    with django_assert_max_num_queries(12) as large:
+    with django_assert_max_num_queries(13) as large:
         client.get(reverse("forum:moderation"))
     assert len(large.captured_queries) == len(small.captured_queries)
