@@ -103,9 +103,25 @@ register_eraser("consents", consent_erase)
 def consent_check_on_login(sender, request, user, **kwargs) -> None:
     from .privacy_services import consent_accepted_version, policy_current_version
 
-    if request is not None and hasattr(request, "session"):
-        policy_current_version()
-        request.session[SESSION_KEY] = consent_accepted_version(user)
+    if request is None or not hasattr(request, "session"):
+        return
+    policy_current_version()
+    request.session[SESSION_KEY] = consent_accepted_version(user)
+    from .privacy_services import deletion_pending
+
+    deletion = deletion_pending(user)
+    if deletion is not None and hasattr(request, "_messages"):
+        from django.contrib import messages
+        from django.utils.translation import gettext
+
+        messages.warning(
+            request,
+            gettext(
+                "Your account is scheduled for deletion on %(date)s. You can "
+                "cancel it in the privacy centre."
+            )
+            % {"date": deletion.scheduled_for.strftime("%Y-%m-%d")},
+        )
 
 
 @receiver(post_save, sender=PrivacyPolicy, dispatch_uid="privacy_policy_saved")

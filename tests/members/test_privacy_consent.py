@@ -108,3 +108,12 @@ def test_middleware_costs_no_query_without_a_policy(
 
     with django_assert_num_queries(0):
         assert middleware(Request()) == "ok"
+
+
+def test_demo_policy_is_accepted_by_every_member(member):
+    from members.privacy_demo import seed_privacy
+
+    first = seed_privacy()
+    again = seed_privacy()
+    assert first["policy"].version == again["policy"].version == 1
+    assert again["consents"] == User.objects.count() == 1

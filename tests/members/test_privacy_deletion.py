@@ -62,7 +62,12 @@ def test_request_schedules_after_grace_period_and_logs_out(
 
 def test_cancel_after_logging_back_in(client, member):
     deletion_request(member=member, password=PASSWORD)
-    client.force_login(member)
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": PASSWORD},
+        follow=True,
+    )
+    assert "scheduled for deletion" in response.content.decode()
     page = client.get(reverse("members:privacy")).content.decode()
     assert 'data-testid="deletion-scheduled"' in page
     client.post(reverse("members:privacy_delete_cancel"))

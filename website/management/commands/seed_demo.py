@@ -13,6 +13,7 @@ from gamification.badge_demo import seed_badges
 from gamification.demo import seed_gamification
 from members.demo import seed_members
 from members.models import User
+from members.privacy_demo import seed_privacy
 from notifications.demo import seed_notifications
 from paths.demo import seed_paths
 from paths.demo_mastery import seed_mastery_demo
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             )
             seed_recommendations_demo(learners=learners)  # after all content
             notices = seed_notifications()  # after every activity
+            privacy = seed_privacy()  # every demo member accepts policy v1
             content.update(
                 {
                     "courses": len(catalogue["courses"]),
@@ -65,6 +67,7 @@ class Command(BaseCommand):
                     "badges awarded": badges["badges_awarded"],
                     "challenges": badges["challenges"],
                     "notifications": notices["notifications"],
+                    "privacy consents": privacy["consents"],
                 }
             )
 
