@@ -7,8 +7,7 @@ Groups)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 
-from .badge_models import BadgeAward
+from .badge_models import BadgeAward, BadgeClass
 from .badges import badge_award_revoke
+from .challenge_models import Challenge
 from .models import Redemption
 from .reward_services import redemption_cancel, redemption_fulfil
 
@@ -29,25 +28,29 @@ MAY_REVOKE = "gamification.change_badgeaward"
 MAY_DECIDE = "gamification.change_redemption"
 
 
-class KeepIfUsedDeleteView(SnippetDeleteView):
-    """Deleting a badge that was awarded (or a challenge someone completed)
-    would orphan published assertions: the database refuses (PROTECT) and
-    the operator is told to deactivate it instead."""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                return super().form_valid(form)
-        except ProtectedError:
-            messages.error(
-                self.request,
-                _(
-                    "“%(name)s” has been earned by members, so it cannot be "
-                    "deleted. Untick “active” (or “published”) to retire it."
-                )
-                % {"name": self.object},
-            )
-            return redirect(self.get_success_url())
+def refuse_deleting_used(request, instances):
+    """For Wagtail's before_delete_snippet hook (the delete view and the bulk
+    action): a badge that was awarded or a challenge someone completed is kept
+    — published assertions point to it — and the operator is told to retire
+    it instead. The database would refuse anyway (PROTECT)."""
+    used = [
+        obj
+        for obj in instances
+        if (isinstance(obj, BadgeClass) and obj.awards.exists())
+        or (isinstance(obj, Challenge) and obj.completions.exists())
+    ]
+    if not used:
+        return None
+    messages.error(
+        request,
+        _(
+            "%(names)s cannot be deleted: members have earned it. Untick "
+            "“active” (or “published”) to retire it."
+        )
+        % {"names": ", ".join(f"“{obj}”" for obj in used)},
+    )
+    opts = used[0]._meta
+    return redirect(reverse(f"wagtailsnippets_{opts.app_label}_{opts.model_name}:list"))
 
 
 def _back(request, default: str):

@@ -53,7 +53,6 @@ class BadgeClassViewSet(SnippetViewSet):
     list_display = ["name", "kind", "count", "repeatable", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["name", "description"]
-    delete_view_class = badge_admin.KeepIfUsedDeleteView
 
 
 class ChallengeViewSet(SnippetViewSet):
@@ -62,7 +61,6 @@ class ChallengeViewSet(SnippetViewSet):
     list_display = ["title", "starts_at", "ends_at", "verb", "goal", "active"]
     list_filter = ["active", "verb"]
     search_fields = ["title", "description"]
-    delete_view_class = badge_admin.KeepIfUsedDeleteView
 
 
 class GamificationGroup(SnippetViewSetGroup):
@@ -79,6 +77,9 @@ class GamificationGroup(SnippetViewSetGroup):
 
 
 register_snippet(GamificationGroup)
+
+
+hooks.register("before_delete_snippet", badge_admin.refuse_deleting_used)
 
 
 # Operators: revoke badge awards, fulfil or cancel redemptions -----------------
