@@ -291,7 +291,7 @@ def test_page_groups_by_kind_with_reasons(
     assert client.get(reverse("paths:recommendations")).status_code == 302
 
 
-def test_mentors_master_my_gaps_and_peers_share_my_goal(community):
+def test_mentors_master_my_gaps_and_peers_share_my_goal(community, client):
     from paths import services
     from paths.models import SkillMastery
 
@@ -324,6 +324,10 @@ def test_mentors_master_my_gaps_and_peers_share_my_goal(community):
     )
     peers = {r.item_id for r in rows if r.kind == "peer"}
     assert peer.pk in peers and hidden.pk not in peers and learner.pk not in peers
+    client.force_login(learner)
+    page = client.get(reverse("paths:recommendations")).content.decode()
+    assert "Ask for mentoring" in page
+    assert reverse("paths:mentoring_ask", args=[mentor.pk]) in page
     # At "off" nobody is suggested as a mentor or peer.
     profile(learner, "off")
     recs.recommendations_refresh(member=learner)
