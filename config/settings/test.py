@@ -1,6 +1,9 @@
 """Test settings: fast hashing, in-memory e-mail, eager Celery unless a test
 module starts a real worker (tests/integration)."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import (  # noqa: F401
     CELERY_BROKER_TRANSPORT_OPTIONS,
@@ -21,6 +24,11 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ACCOUNT_RATE_LIMITS = False
+# Uploads and private files (exports) written by tests go to a throw-away
+# folder per test process, never into the checkout's media/ or private/.
+_TEST_FILES = Path(tempfile.mkdtemp(prefix="lyceum-test-files-"))
+MEDIA_ROOT = _TEST_FILES / "media"
+LYCEUM_PRIVATE_ROOT = _TEST_FILES / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
