@@ -268,7 +268,7 @@ def emails_send_due(*, now=None, limit: int = 200) -> int:
     ):
         with transaction.atomic():
             notification = (
-                Notification.objects.select_for_update(skip_locked=True)
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient", "actor")
                 .filter(pk=pk, emailed_at__isnull=True)
                 .first()
