@@ -195,6 +195,7 @@ def service_benchmark() -> dict:
 
     from activity.models import Activity
     from activity.services import activity_dispatch
+    from courses.content_cache import content_changed
     from courses.models import (
         CourseIndexPage,
         CoursePage,
@@ -221,6 +222,7 @@ def service_benchmark() -> dict:
     skill = {i: skills[f"bench-skill-{i}"] for i in range(SKILLS)}
     goal = [skill[i] for i in range(SKILLS - GOAL_SKILLS, SKILLS)]
 
+    content_changed()  # time a cold build of the planning catalogue
     start = time.perf_counter()
     catalogue = planning_catalogue()
     catalogue_ms = (time.perf_counter() - start) * 1000
@@ -297,7 +299,8 @@ def service_benchmark() -> dict:
         # CPU time of this process (SQLite runs in it): what the re-plan
         # costs, whatever else the machine is doing.
         "cpu_median_ms": round(statistics.median(cpu_samples), 3),
-        "queries_per_replan": max(queries),
+        "queries_per_replan_median": statistics.median(queries),
+        "queries_per_replan_max": max(queries),
         "unchanged_replan_median_ms": unchanged["median_ms"],
         "catalogue_build_ms": round(catalogue_ms, 1),
         "todo_steps": path.steps.filter(status=PathStep.Status.TODO).count(),

@@ -57,6 +57,10 @@ ROLES = (
         section_page_permissions=(
             ("courses.courseindexpage", ("add_page",)),
             ("website.articleindexpage", ("add_page", "change_page", "publish_page")),
+            (
+                "paths.curatedpathindexpage",
+                ("add_page", "change_page", "publish_page"),
+            ),
         ),
         collection_permissions=(
             ("wagtailimages", "image", "add_image"),

@@ -53,6 +53,7 @@ class ItemInfo:
     course_id: int | None = None
     course_title: str = ""
     starts_at: datetime.datetime | None = None
+    city: str = ""  # an event in person: where
 
 
 @dataclass(frozen=True)
@@ -81,19 +82,29 @@ class PlanningCatalogue:
     question_skills: dict[int, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     # skill → items teaching or testing it.
     by_skill: dict[int, list[int]] = field(default_factory=dict)
+    undated: list[planner.Item] | None = None
+    events: list[planner.Item] | None = None
 
-    def items_now(self, now: datetime.datetime) -> list[planner.Item]:
+    def items_now(self, now: datetime.datetime, city: str = "") -> list[planner.Item]:
         """The items with each upcoming event's week counted from `now`;
-        events that started already or are too far ahead are left out."""
-        result = []
-        for item in self.items.values():
-            if item.kind != planner.EVENT:
-                result.append(item)
-                continue
-            starts = self.info[item.id].starts_at
+        events that started already or are too far ahead are left out, and so
+        are events in person in another city than the member's (all of them
+        when the member gave no city)."""
+        if self.undated is None:  # the same for every member: kept
+            self.undated = [i for i in self.items.values() if i.kind != planner.EVENT]
+            self.events = [i for i in self.items.values() if i.kind == planner.EVENT]
+        result = list(self.undated)
+        wanted_city = city.strip().casefold()
+        today = timezone.localdate(now)
+        monday = today - datetime.timedelta(days=today.weekday())
+        for item in self.events:
+            info = self.info[item.id]
+            starts = info.starts_at
             if starts is None or starts < now:
                 continue
-            week = (starts - now).days // 7
+            if info.city and info.city.strip().casefold() != wanted_city:
+                continue
+            week = (timezone.localdate(starts) - monday).days // 7
             if week < EVENT_HORIZON_WEEKS:
                 result.append(replace(item, week=week))
         return result
@@ -240,11 +251,20 @@ def _build_catalogue(version: str) -> PlanningCatalogue:
         )
 
     now = timezone.now()
-    for pk, title, url_path, course_id, starts, ends in (
+    for pk, title, url_path, course_id, starts, ends, online, city in (
         EventPage.objects.live()
         .public()
         .filter(ends_at__gte=now, registration_open=True)
-        .values_list("pk", "title", "url_path", "course_id", "starts_at", "ends_at")
+        .values_list(
+            "pk",
+            "title",
+            "url_path",
+            "course_id",
+            "starts_at",
+            "ends_at",
+            "online_url",
+            "city",
+        )
     ):
         course = courses.get(course_id)
         minutes = max(int((ends - starts).total_seconds() // 60), 0)
@@ -266,6 +286,7 @@ def _build_catalogue(version: str) -> PlanningCatalogue:
             course_id=course_id if course else None,
             course_title=course["title"] if course else "",
             starts_at=starts,
+            city="" if online else city,
         )
     by_skill: dict[int, list[int]] = {}
     for item in items.values():

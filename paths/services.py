@@ -347,7 +347,7 @@ def _replan(path: LearningPath, *, member, now, profile=None) -> LearningPath:
         planner.PlanRequest(
             goal_skills=spec.skills,
             prerequisites=catalogue.prerequisites,
-            items=catalogue.items_now(now),
+            items=catalogue.items_now(now, city=profile.city if uses_profile else ""),
             mastery=mastery,
             threshold=threshold,
             preferences=preferences,

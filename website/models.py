@@ -95,6 +95,7 @@ class HomePage(CardMixin, Page):
         "website.StandardPage",
         "courses.CourseIndexPage",
         "courses.EventIndexPage",
+        "paths.CuratedPathIndexPage",
     ]
     template = "pages/home_page.html"
 

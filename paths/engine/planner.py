@@ -244,7 +244,12 @@ def plan(request: PlanRequest) -> Plan:
     }
     missing = [s for s in chains if s not in mastered]
     excluded = request.done | request.decisions.skipped
-    by_skill = _index_by_skill(request.items, excluded, chains)
+    # Every item on a needed skill, then those still open to plan.
+    offered = _index_by_skill(request.items, frozenset(), chains)
+    by_skill = {
+        skill: [i for i in found if i.id not in excluded]
+        for skill, found in offered.items()
+    }
     items = {item.id: item for item in request.items}
 
     if request.curated is not None:
@@ -264,11 +269,6 @@ def plan(request: PlanRequest) -> Plan:
 
     covered = {s for entry in ordered for s in items[entry[0]].skills}
     left = [s for s in needed if s not in covered]
-    offered = (
-        {s for item in request.items for s in item.skills if s in chains}
-        if left
-        else set()
-    )
     uncovered = tuple(s for s in left if s not in offered)
     exhausted = tuple(s for s in left if s in offered)
     # Stable: dated items move to their week, the rest keep their order.
@@ -366,9 +366,11 @@ def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
             candidates = [i for i in candidates if (i.group or -i.id) in started[skill]]
         if not candidates:
             continue
-        fitting = [i for i in candidates if _format_ok(i, prefs)]
-        fallback = not fitting
-        pool = fitting or candidates
+        # Dated items (events) are extras, chosen below; content comes first.
+        undated = [i for i in candidates if i.week is None]
+        fitting = [i for i in undated if _format_ok(i, prefs)]
+        fallback = bool(undated) and not fitting
+        pool = fitting or undated
         groups: dict[int, list[Item]] = {}
         for item in pool:
             groups.setdefault(item.group or -item.id, []).append(item)
@@ -392,8 +394,8 @@ def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
                 group,
             )
 
-        if len(groups) == 1:
-            members = next(iter(groups.values()))
+        if len(groups) <= 1:
+            members = next(iter(groups.values()), [])
         else:
             _group, members = min(groups.items(), key=group_key)
         members.sort(key=lambda i: (i.sequence, i.difficulty, i.id))
@@ -414,12 +416,18 @@ def _choose_items(request, by_skill, needed, chains, items) -> list[Entry]:
             if fallback:
                 reason["format_fallback"] = True
             ordered.append((item.id, skill, origin, reason))
-        # A dated item (an event on the skill) joins when it fits the formats.
-        for item in pool:
-            if item.week is not None and item.id not in placed and not fallback:
-                placed.add(item.id)
-                ordered.append((item.id, skill, PLAN, _reason(chains, mastery, skill)))
-                break
+        # The soonest event on the skill joins when it fits the formats.
+        dated = sorted(
+            (
+                i
+                for i in candidates
+                if i.week is not None and i.id not in placed and _format_ok(i, prefs)
+            ),
+            key=lambda i: (i.week, i.id),
+        )
+        if dated:
+            placed.add(dated[0].id)
+            ordered.append((dated[0].id, skill, PLAN, _reason(chains, mastery, skill)))
     return ordered
 
 

@@ -227,6 +227,37 @@ def test_replan_queries_do_not_grow_with_the_path(world, learner):
     assert len(large) == len(small) <= 12
 
 
+def test_events_join_for_live_learners_in_their_city(world, learner):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.courses.conftest import make_event
+
+    online = make_event(title="Statistics live Q&A", course=world.stats_course)
+    far = make_event(
+        title="Statistics meetup",
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        course=world.stats_course,
+        venue="Hall 1",
+        city="Berlin",
+        online_url="",
+    )
+    learning_profile_update(
+        user=learner, preferred_formats=["live", "text"], city="Lisbon"
+    )
+    path = set_skills_goal(learner, world.stats)
+    pages = todo(path)
+    assert online.pk in pages and far.pk not in pages
+    assert world.averages.pk in pages  # content first, the event is extra
+    step = path.steps.get(page_id=online.pk)
+    assert step.kind == "event" and step.week == 1
+    # In Berlin the sooner meetup there is the one suggested.
+    learning_profile_update(user=learner, city="berlin ")
+    pages = todo(services.path_replan(member=learner))
+    assert far.pk in pages and online.pk not in pages
+
+
 # The learner's decisions ------------------------------------------------------
 
 

@@ -249,6 +249,13 @@ def test_a_newcomer_starts_gently():
     assert result.eta_weeks > regular.eta_weeks == 2
 
 
+def test_an_event_alone_on_a_skill_still_joins():
+    event = Item(900, "event", (STATS,), minutes=60, week=1)
+    others = [i for i in items() if STATS not in i.skills]
+    result = plan(request(goal_skills=[STATS], items=[*others, event]))
+    assert [(s.item, s.week) for s in result.steps] == [(900, 1)]
+
+
 def test_a_dated_event_keeps_its_week():
     event = Item(
         900,
