@@ -186,3 +186,20 @@ def test_new_content_shows_up_on_the_next_visit(client, world, learner):
         body=[paragraph()],
     )
     assert "Spread and variance" in client.get(MY_PATH).content.decode()
+
+
+def test_operators_edit_tracks_and_curated_paths_in_the_admin(client, world):
+    from paths.models import CareerTrack, CuratedPathIndexPage
+
+    from .planning_world import member
+
+    admin = member(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    page = make_curated(world)
+    index = CuratedPathIndexPage.objects.get()
+    add = client.get(f"/admin/pages/add/paths/curatedpathpage/{index.pk}/")
+    assert add.status_code == 200
+    assert client.get(f"/admin/pages/{page.pk}/edit/").status_code == 200
+    CareerTrack.objects.create(name="Data analyst", slug="data-analyst")
+    listing = client.get("/admin/snippets/paths/careertrack/")
+    assert listing.status_code == 200 and "Data analyst" in listing.content.decode()
