@@ -134,9 +134,7 @@ def test_a_new_member_onboards_gets_a_path_and_sees_remediation(
 
     # Skip a step: it moves to "Skipped" and stays there.
     remediation.get_by_role("button", name=re.compile("^Skip")).click()
-    expect(page.get_by_test_id("skipped-step")).to_contain_text(
-        "Python in ten minutes"
-    )
+    expect(page.get_by_test_id("skipped-step")).to_contain_text("Python in ten minutes")
 
     # On a phone the path page fits the screen.
     page.set_viewport_size(PHONE)
