@@ -123,6 +123,16 @@ def export_build(*, export_id: int) -> DataExport:
     export = DataExport.objects.select_related("member").get(pk=export_id)
     if export.status == DataExport.Status.READY:
         return export
+    try:
+        return _export_write(export)
+    except Exception:
+        # Not left pending forever: the member can ask again.
+        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED)
+        logger.exception("data export %s failed", export.pk)
+        raise
+
+
+def _export_write(export: DataExport) -> DataExport:
     member = export.member
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

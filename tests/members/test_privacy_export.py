@@ -190,3 +190,26 @@ def test_data_held_page_lists_every_kind(client):
     html = response.content.decode()
     for label in ("Activity log", "Inferred data", "Forum topics", "Private messages"):
         assert label in html
+
+
+def test_a_failing_exporter_marks_the_export_failed(
+    member_client, member, request_export, monkeypatch
+):
+    from members import privacy
+
+    def broken(member):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(
+        privacy._EXPORTERS,
+        "broken",
+        privacy.DataKind("broken", "b", "b", "b", broken),
+    )
+    with pytest.raises(RuntimeError):
+        request_export(member_client)
+    assert DataExport.objects.get(member=member).status == DataExport.Status.FAILED
+    monkeypatch.delitem(privacy._EXPORTERS, "broken")
+    request_export(member_client)
+    assert DataExport.objects.filter(
+        member=member, status=DataExport.Status.READY
+    ).exists()
