@@ -42,14 +42,26 @@ def build_content_model(
     counts = sp.csr_matrix(
         (np.ones(len(rows)), (rows, cols)), shape=(n_items, len(vocabulary))
     )
-    blocks = [normalize(TfidfTransformer().fit_transform(counts))]
+    if n_items == 0:
+        return empty_content(0)
+    # A catalogue without skills or tags (a new site) has no token features;
+    # scikit-learn refuses to fit on zero columns, so the block stays empty.
+    blocks = [
+        normalize(TfidfTransformer().fit_transform(counts)) if vocabulary else counts
+    ]
     names = [""] * len(vocabulary)
     for token, j in vocabulary.items():
         names[j] = token
     if texts is not None and any(t.strip() for t in texts):
         words = TfidfVectorizer(max_features=max_words, sublinear_tf=True)
-        blocks.append(text_weight * words.fit_transform(texts))
-        names += [WORD_PREFIX + w for w in words.get_feature_names_out()]
+        try:
+            blocks.append(text_weight * words.fit_transform(texts))
+        except ValueError:  # no word of two letters or more in any text
+            pass
+        else:
+            names += [WORD_PREFIX + w for w in words.get_feature_names_out()]
+    if not names:
+        return empty_content(n_items)
     features = normalize(sp.hstack(blocks, format="csr")).astype(np.float32)
     return ContentModel(
         features=features,

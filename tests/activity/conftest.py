@@ -23,3 +23,11 @@ def add_consumer():
     yield add
     for name in names:
         registry.unregister(name)
+
+
+@pytest.fixture
+def only_test_consumers(monkeypatch):
+    """The apps' own consumers stay out of the way: the spine is observed with
+    test consumers alone (the apps' consumers may queue on-commit work of their
+    own, e.g. a debounced recommendation refresh, which is theirs to test)."""
+    monkeypatch.setattr(registry, "_consumers", {})

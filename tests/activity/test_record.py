@@ -23,7 +23,7 @@ def record(member, key="k1", **overrides):
 
 
 @pytest.fixture
-def calls(add_consumer):
+def calls(only_test_consumers, add_consumer):
     seen: list[int] = []
     add_consumer("test.counter", lambda activity: seen.append(activity.pk))
     return seen

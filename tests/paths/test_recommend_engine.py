@@ -261,3 +261,27 @@ def test_offline_evaluation_beats_popularity_on_clustered_members():
     assert result["n_test_members"] == 200
     assert result["ndcg5"] > 1.3 * result["ndcg5_popularity"]
     assert result["ndcg5_popularity"] > result["ndcg5_random"]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "texts", "shape"),
+    [
+        ([], [], (0, 0)),  # an empty catalogue
+        ([[], []], ["", ""], (2, 0)),  # items with neither skills nor text
+        ([[], []], ["a", "b"], (2, 0)),  # text without a word to index
+        ([["skill:1"], []], ["Python basics", "x"], (2, 3)),
+    ],
+)
+def test_a_new_site_with_little_content_still_fits(tokens, texts, shape):
+    from paths.engine.recommend_fit import build_content_model, fit_recommender
+
+    content = build_content_model(tokens, texts=texts)
+    assert content.features.shape == shape
+    n_items = len(tokens)
+    model = fit_recommender(
+        sp.csr_matrix((0, n_items), dtype=np.float32),
+        item_ids=np.arange(n_items),
+        content=content,
+        member_segments=[],
+    )
+    assert len(model.catalogue.item_ids) == n_items
