@@ -29,12 +29,12 @@ from .models import (
     PrivacyPolicy,
     User,
 )
+from .privacy_middleware import POLICY_CACHE_KEY
 
 logger = logging.getLogger("lyceum.privacy")
 
 DELETED_MEMBER_NAME = "Deleted member"
 EXPORT_SALT = "members.privacy.export"
-POLICY_CACHE_KEY = "privacy:current-policy-version"
 
 
 def private_storage() -> FileSystemStorage:
