@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -394,123 +394,136 @@ def _ledger_append(
     return entries
 
 
-_INSERT_CHUNK = 1000
+def _bulk_rows(columns: tuple[str, ...], rows: list[tuple]):
+    """Rows for one INSERT … SELECT / UPDATE … FROM statement each: (row
+    source SQL, parameters). PostgreSQL gets one array per column (`unnest`):
+    thousands of placeholders cost the driver more than the rows cost the
+    server. Elsewhere a VALUES list, as many rows as the driver allows.
+    `columns` are PostgreSQL types, in row order."""
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{column}[]" for column in columns)
+        columns_of_rows = [list(c) for c in zip(*rows, strict=True)]
+        yield f"SELECT * FROM unnest({arrays})", columns_of_rows  # noqa: S608 - types only
+        return
+    per_statement = max(
+        1, (connection.features.max_query_params or 999) // len(columns)
+    )
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    for first in range(0, len(rows), per_statement):
+        chunk = rows[first : first + per_statement]
+        yield (
+            "VALUES " + ", ".join([row] * len(chunk)),
+            [value for row_values in chunk for value in row_values],
+        )
 
 
 @functools.cache
-def _entries_insert_sql(rows: int) -> tuple[str, tuple[str, ...]]:
-    fields = tuple(
-        f.attname for f in PointsEntry._meta.concrete_fields if not f.primary_key
-    )
+def _entry_fields() -> tuple[list, tuple[str, ...], str]:
+    """The ledger's columns (but the id), their PostgreSQL types and the
+    INSERT's head."""
+    fields = [f for f in PointsEntry._meta.concrete_fields if not f.primary_key]
+    types = tuple(f.db_type(connection) for f in fields)
     table = connection.ops.quote_name(PointsEntry._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f) for f in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)} "  # noqa: S608 - no user input
-        "ON CONFLICT DO NOTHING RETURNING id, activity_id, rule_id"
-    )
-    return sql, fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    return fields, types, f"INSERT INTO {table} ({columns}) "
 
 
 def _entries_insert(entries: list[PointsEntry]) -> list[PointsEntry]:
     """Insert award entries in order; one the (activity, rule) constraint
     refuses (a payment that exists already) is skipped. Returns the entries
     written, with their ids."""
-    prepared = {
-        f.attname: f for f in PointsEntry._meta.concrete_fields if not f.primary_key
-    }
-    written = []
+    if not entries:
+        return []
+    fields, types, head = _entry_fields()
+    if connection.vendor == "postgresql":
+        rows = [tuple(getattr(e, f.attname) for f in fields) for e in entries]
+    else:
+        # Dates and times as the backend stores them; ints and strings as they
+        # are (converting every value costs more than the insert).
+        plain = (models.IntegerField, models.CharField, models.ForeignKey)
+        rows = [
+            tuple(
+                value if isinstance(f, plain) else f.get_db_prep_save(value, connection)
+                for f in fields
+                for value in (getattr(e, f.attname),)
+            )
+            for e in entries
+        ]
+    ids = {}
     with connection.cursor() as cursor:
-        for first in range(0, len(entries), _INSERT_CHUNK):
-            chunk = entries[first : first + _INSERT_CHUNK]
-            sql, fields = _entries_insert_sql(len(chunk))
-            params = [
-                prepared[name].get_db_prep_save(getattr(entry, name), connection)
-                for entry in chunk
-                for name in fields
-            ]
-            cursor.execute(sql, params)
-            ids = {(a, r): pk for pk, a, r in cursor.fetchall()}
-            for entry in chunk:
-                pk = ids.get((entry.activity_id, entry.rule_id))
-                if pk is not None:
-                    entry.pk = pk
-                    entry._state.adding = False
-                    written.append(entry)
+        for source, params in _bulk_rows(types, rows):
+            cursor.execute(
+                f"{head}{source} ON CONFLICT DO NOTHING "
+                "RETURNING id, activity_id, rule_id",
+                params,
+            )
+            ids.update({(a, r): pk for pk, a, r in cursor.fetchall()})
+    written = []
+    for entry in entries:
+        pk = ids.get((entry.activity_id, entry.rule_id))
+        if pk is not None:
+            entry.pk = pk
+            entry._state.adding = False
+            written.append(entry)
     return written
 
 
-@functools.cache
-def _balances_add_sql(rows: int) -> str:
-    table = connection.ops.quote_name(PointsBalance._meta.db_table)
-    values = ", ".join(["(%s, %s, %s)"] * rows)
-    return (
-        f"WITH delta (member_id, total, earned) AS (VALUES {values}) "  # noqa: S608 - no user input
-        f"UPDATE {table} SET total = {table}.total + delta.total, "
-        f"earned = {table}.earned + delta.earned, updated_at = %s "
-        f"FROM delta WHERE {table}.member_id = delta.member_id"
-    )
-
-
 def _balances_add(deltas: dict[int, list[int]]) -> None:
-    """Move the cached sums of locked balances: {member: [total, earned]}, in
-    one statement per thousand members."""
+    """Move the cached sums of locked balances: {member: [total, earned]}."""
+    if not deltas:
+        return
+    table = connection.ops.quote_name(PointsBalance._meta.db_table)
     updated_at = PointsBalance._meta.get_field("updated_at").get_db_prep_save(
         timezone.now(), connection
     )
-    rows = sorted(deltas.items())
+    rows = [(m, total, earned) for m, (total, earned) in sorted(deltas.items())]
     with connection.cursor() as cursor:
-        for first in range(0, len(rows), _INSERT_CHUNK):
-            chunk = rows[first : first + _INSERT_CHUNK]
-            params = [v for m, (total, earned) in chunk for v in (m, total, earned)]
-            cursor.execute(_balances_add_sql(len(chunk)), [*params, updated_at])
-
-
-@functools.cache
-def _period_upsert_many_sql(rows: int) -> str:
-    table = connection.ops.quote_name(PeriodTotal._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * rows)
-    return (
-        f"INSERT INTO {table} (member_id, period, start, total, listed) "  # noqa: S608 - no user input
-        f"VALUES {values} ON CONFLICT (member_id, period, start) "
-        f"DO UPDATE SET total = {table}.total + excluded.total "
-        "RETURNING member_id, period, start, total"
-    )
+        for source, params in _bulk_rows(("bigint", "integer", "integer"), rows):
+            cursor.execute(
+                f"WITH delta (member_id, total, earned) AS ({source}) "  # noqa: S608 - no user input
+                f"UPDATE {table} SET total = {table}.total + delta.total, "
+                f"earned = {table}.earned + delta.earned, updated_at = %s "
+                f"FROM delta WHERE {table}.member_id = delta.member_id",
+                [*params, updated_at],
+            )
 
 
 def _period_totals_add_many(
     amounts: dict[tuple[int, str, date], int], balances: dict[int, PointsBalance]
 ) -> list[tuple[int, str, int, int]]:
-    """`_period_totals_add` for many (member, period, start): amount. Returns
-    (member, board, old total, new total)."""
+    """`_period_totals_add` for many (member, period, start): amount, in one
+    upsert. Returns (member, board, old total, new total)."""
+    if not amounts:
+        return []
+    table = connection.ops.quote_name(PeriodTotal._meta.db_table)
     start_field = PeriodTotal._meta.get_field("start")
-    rows = sorted(amounts.items())
+    rows = [
+        (
+            member_id,
+            period,
+            start_field.get_db_prep_save(start, connection),
+            amount,
+            balances[member_id].listed,
+        )
+        for (member_id, period, start), amount in sorted(amounts.items())
+    ]
+    types = ("bigint", "varchar", "date", "integer", "boolean")
     moves = []
     with connection.cursor() as cursor:
-        for first in range(0, len(rows), _INSERT_CHUNK):
-            chunk = rows[first : first + _INSERT_CHUNK]
-            params = []
-            for (member_id, period, start), amount in chunk:
-                params += [
-                    member_id,
-                    period,
-                    start_field.get_db_prep_save(start, connection),
-                    amount,
-                    balances[member_id].listed,
-                ]
-            cursor.execute(_period_upsert_many_sql(len(chunk)), params)
+        for source, params in _bulk_rows(types, rows):
+            cursor.execute(
+                f"INSERT INTO {table} (member_id, period, start, total, listed) "
+                f"{source} ON CONFLICT (member_id, period, start) "
+                f"DO UPDATE SET total = {table}.total + excluded.total "
+                "RETURNING member_id, period, start, total",
+                params,
+            )
             for member_id, period, start, total in cursor.fetchall():
                 if isinstance(start, str):  # SQLite returns dates as text here
                     start = date.fromisoformat(start)
                 added = amounts[(member_id, period, start)]
-                moves.append(
-                    (
-                        member_id,
-                        scoreboard.board_key(period, start),
-                        total - added,
-                        total,
-                    )
-                )
+                board = scoreboard.board_key(period, start)
+                moves.append((member_id, board, total - added, total))
     return moves
 
 

@@ -203,10 +203,10 @@ def test_the_sweep_works_in_batches_oldest_first(member, batch_consumer):
         [activities[0].pk, activities[1].pk],
         [activities[2].pk, activities[3].pk],
     ]
-    # The fifth, and the level its points reached (logged by a consumer in
-    # this sweep, and old enough for a grace of 0).
+    # The fifth, and the level its points reached if levels are set up
+    # (logged by a consumer in this sweep, and old enough for a grace of 0).
     swept = activity_sweep(grace_seconds=0, batch_size=2)
-    assert swept == 1 + Activity.objects.filter(verb="earned").count() == 2
+    assert swept == 1 + Activity.objects.filter(verb="earned").count()
     assert receipts("test.batch") == [a.pk for a in activities]
     assert not Activity.objects.filter(dispatched_at__isnull=True).exists()
     # Closed activities keep no claim.

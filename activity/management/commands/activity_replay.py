@@ -2,7 +2,7 @@
 
 Safe to run at any time: consumers that already handled an activity have a
 receipt and are skipped, so replaying only fills gaps (a consumer added later, a
-broker outage, a crashed worker)."""
+broker outage, a crashed worker). Activities go in batches, oldest first."""
 
 from datetime import datetime, time
 
@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from activity import registry
 from activity.models import Activity
-from activity.services import activity_dispatch
+from activity.services import SWEEP_BATCH_SIZE, activity_dispatch_batch
 from activity.vocabulary import VERBS
 
 
@@ -81,8 +81,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(ids)} activities would be replayed.")
             return
         ran = 0
-        for activity_id in ids:
-            ran += len(activity_dispatch(activity_id=activity_id, only=only))
+        for first in range(0, len(ids), SWEEP_BATCH_SIZE):
+            batch = ids[first : first + SWEEP_BATCH_SIZE]
+            done = activity_dispatch_batch(activity_ids=batch, only=only)
+            ran += sum(len(consumers) for consumers in done.values())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Replayed {len(ids)} activities; {ran} consumer runs were needed."
