@@ -245,7 +245,7 @@ def path_replan(*, member, now: datetime.datetime | None = None):
     """Plan the member's path again from their current state; returns the
     path (None if they have no goal). Changes nothing when nothing changed."""
     path = (
-        LearningPath.objects.select_for_update()
+        LearningPath.objects.select_for_update(of=("self",))
         .select_related("goal_course", "goal_track", "goal_curated")
         .filter(member=member)
         .first()
@@ -667,7 +667,7 @@ def learning_profile_save(*, member, **fields) -> LearningProfile:
     """Save the member's learning profile answers and re-plan their path."""
     profile = learning_profile_update(user=member, **fields)
     path = (
-        LearningPath.objects.select_for_update()
+        LearningPath.objects.select_for_update(of=("self",))
         .select_related("goal_course", "goal_track", "goal_curated")
         .filter(member=member)
         .first()
